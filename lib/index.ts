@@ -1,0 +1,5 @@
+// Public API of rarelab. Each capability lives in its own folder; this file only re-exports.
+export * from './systems/potential.js';
+export * from './systems/muller-brown.js';
+export * from './dynamics/rng.js';
+export * from './dynamics/langevin.js';

@@ -3,3 +3,4 @@ export * from './systems/potential.js';
 export * from './systems/muller-brown.js';
 export * from './dynamics/rng.js';
 export * from './dynamics/langevin.js';
+export * from './systems/harmonic.js';

@@ -4,3 +4,6 @@ export * from './systems/muller-brown.js';
 export * from './dynamics/rng.js';
 export * from './dynamics/langevin.js';
 export * from './systems/harmonic.js';
+export * from './systems/regions.js';
+export * from './project/root.js';
+export * from './sampling/index.js';

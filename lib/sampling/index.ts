@@ -1,0 +1,3 @@
+export * from './module-ref.js';
+export * from './runner.js';
+export * from './langevin-kernel.js';

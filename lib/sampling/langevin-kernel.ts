@@ -1,0 +1,116 @@
+import type { Potential } from '../systems/potential.js';
+import { BAOAB, EulerMaruyama } from '../dynamics/langevin.js';
+import type { Rng } from '../dynamics/rng.js';
+import { instantiate, type ModuleRef } from './module-ref.js';
+import type { TaskKernel } from './runner.js';
+
+/** Integrator recipe; units are the potential's (see lib/dynamics/langevin.ts). */
+export type IntegratorSpec =
+  | { kind: 'baoab'; dt: number; kT: number; friction: number; masses?: number | Float64Array }
+  | { kind: 'euler-maruyama'; dt: number; kT: number; mobility?: number | Float64Array };
+
+/** A state predicate `(x, offset) => boolean` on one configuration, rebuilt in each worker from a ModuleRef. */
+export type StatePredicate = (x: Float64Array, offset: number) => boolean; // see lib/systems/regions.ts
+
+export interface LangevinKernelConfig {
+  /** Builds the Potential. */
+  system: ModuleRef;
+  integrator: IntegratorSpec;
+  /** Optional states; a task with `stopAtStates` ends on entering either. */
+  states?: { A?: ModuleRef; B?: ModuleRef };
+}
+
+export interface TrajectoryTask {
+  /** Start configuration, length dim. */
+  x0: Float64Array;
+  /** Start velocities (BAOAB only); drawn from Maxwell-Boltzmann with the task's stream when absent. */
+  v0?: Float64Array;
+  /** Independent copies started from x0 (e.g. ISOKANN bursts); default 1. */
+  replicas?: number;
+  /** Number of steps (the maximum when stopping at states). */
+  nSteps: number;
+  /** Store a frame every this many steps (replica 0, starting with x0); 0 or absent: no frames. */
+  saveEvery?: number;
+  /** Stop on entering A or B, checked every `checkEvery` steps (default 1). Needs replicas = 1. */
+  stopAtStates?: boolean;
+  checkEvery?: number;
+}
+
+export interface TrajectoryResult {
+  /** Final configurations, [replicas][dim]. */
+  final: Float64Array;
+  /** Final velocities for BAOAB, [replicas][dim]. */
+  velocities?: Float64Array;
+  /** Saved frames of replica 0, [nFrames][dim]. */
+  frames?: Float64Array;
+  /** Steps actually run. */
+  steps: number;
+  /** The state the trajectory stopped in, or null (ran to nSteps). */
+  state: 'A' | 'B' | null;
+}
+
+/**
+ * Task kernel for Langevin trajectories on any Potential: bursts, shooting trajectories, long runs.
+ * Build with a ModuleRef `{module: <lib/index.ts>, export: 'langevinKernel', args: [config]}`.
+ */
+export async function langevinKernel(config: LangevinKernelConfig): Promise<TaskKernel<TrajectoryTask, TrajectoryResult>> {
+  const potential = await instantiate<Potential>(config.system);
+  const A = config.states?.A ? await instantiate<StatePredicate>(config.states.A) : undefined;
+  const B = config.states?.B ? await instantiate<StatePredicate>(config.states.B) : undefined;
+  const spec = config.integrator;
+  const integ = spec.kind === 'baoab'
+    ? new BAOAB(potential, spec)
+    : spec.kind === 'euler-maruyama'
+      ? new EulerMaruyama(potential, spec)
+      : (() => { throw new TypeError(`langevinKernel: unknown integrator kind ${(spec as { kind: string }).kind}`); })();
+  const dim = potential.dim;
+
+  return (task: TrajectoryTask, rng: Rng): TrajectoryResult => {
+    const replicas = task.replicas ?? 1;
+    if (!(task.x0 instanceof Float64Array) || task.x0.length !== dim) {
+      throw new RangeError(`langevinKernel: x0 must be a Float64Array of length ${dim} (${potential.name})`);
+    }
+    if (!Number.isInteger(task.nSteps) || task.nSteps < 0) throw new RangeError(`langevinKernel: nSteps must be a non-negative integer, got ${task.nSteps}`);
+    if (!Number.isInteger(replicas) || replicas < 1) throw new RangeError(`langevinKernel: replicas must be a positive integer, got ${replicas}`);
+    if (task.stopAtStates && (!A || !B)) throw new Error('langevinKernel: stopAtStates needs both states A and B in the kernel config');
+    if (task.stopAtStates && replicas !== 1) throw new Error('langevinKernel: stopAtStates works on single trajectories (replicas = 1)');
+    const x = new Float64Array(replicas * dim);
+    for (let r = 0; r < replicas; r++) x.set(task.x0, r * dim);
+    let v: Float64Array | undefined;
+    if (integ instanceof BAOAB) {
+      if (task.v0) {
+        if (task.v0.length !== dim) throw new RangeError(`langevinKernel: v0 must have length ${dim}`);
+        v = new Float64Array(replicas * dim);
+        for (let r = 0; r < replicas; r++) v.set(task.v0, r * dim);
+      } else {
+        v = integ.maxwellBoltzmann(replicas, rng);
+      }
+    }
+    const saveEvery = task.saveEvery ?? 0;
+    const checkEvery = task.stopAtStates ? task.checkEvery ?? 1 : 0;
+    // Integrate in chunks so frames and state checks happen on a common grid of steps.
+    const chunk = Math.max(1, gcdNonZero(saveEvery, checkEvery) || task.nSteps || 1);
+    const frames: number[] = [];
+    const save = () => { for (let k = 0; k < dim; k++) frames.push(x[k]); };
+    if (saveEvery > 0) save();
+    let steps = 0;
+    let state: 'A' | 'B' | null = null;
+    if (task.stopAtStates) state = A!(x, 0) ? 'A' : B!(x, 0) ? 'B' : null;
+    while (steps < task.nSteps && state === null) {
+      const n = Math.min(chunk, task.nSteps - steps);
+      if (v) (integ as BAOAB).run(x, v, replicas, n, rng);
+      else (integ as EulerMaruyama).run(x, replicas, n, rng);
+      steps += n;
+      if (saveEvery > 0 && steps % saveEvery === 0) save();
+      if (checkEvery > 0 && steps % checkEvery === 0) state = A!(x, 0) ? 'A' : B!(x, 0) ? 'B' : null;
+    }
+    return { final: x, velocities: v, frames: saveEvery > 0 ? Float64Array.from(frames) : undefined, steps, state };
+  };
+}
+
+function gcdNonZero(a: number, b: number): number {
+  if (!a) return b;
+  if (!b) return a;
+  while (b) [a, b] = [b, a % b];
+  return a;
+}

@@ -7,3 +7,5 @@ export * from './systems/harmonic.js';
 export * from './systems/regions.js';
 export * from './project/root.js';
 export * from './sampling/index.js';
+export * from './dynamics/constraints.js';
+export * from './dynamics/verlet.js';

@@ -1,6 +1,7 @@
 import type { Potential } from '../systems/potential.js';
 import { checkConfigurations } from '../systems/potential.js';
 import type { Rng } from './rng.js';
+import type { BondConstraints } from './constraints.js';
 
 /**
  * Langevin integrators vectorised over walkers on flattened typed arrays (`x[w * dim + k]`).
@@ -18,6 +19,8 @@ export interface LangevinOptions {
   masses?: Float64Array | number;
   /** Check for a diverging integration (non-finite energy) every this many steps; default 100. */
   checkEvery?: number;
+  /** Bond-length constraints (molecules; coordinates must be atoms in 3-D). */
+  constraints?: BondConstraints;
 }
 
 export interface OverdampedOptions {
@@ -70,7 +73,8 @@ function checkFinite(name: string, x: Float64Array, e: Float64Array, nWalkers: n
  * c2 = sqrt(1 - c1^2); A; B. Exact configurational sampling in the harmonic limit.
  */
 export class BAOAB {
-  readonly options: Required<Omit<LangevinOptions, 'masses'>>;
+  readonly options: Required<Omit<LangevinOptions, 'masses' | 'constraints'>>;
+  readonly constraints?: BondConstraints;
   readonly masses: Float64Array;
   private readonly invMass: Float64Array;
   private readonly noiseScale: Float64Array;
@@ -87,16 +91,26 @@ export class BAOAB {
     this.masses = perDof(options.masses, dim, 'masses', name);
     this.invMass = this.masses.map((m) => 1 / m);
     this.options = { dt: options.dt, kT: options.kT, friction: options.friction, checkEvery: options.checkEvery ?? 100 };
+    this.constraints = options.constraints;
+    if (this.constraints && this.constraints.nAtoms * 3 !== dim) throw new RangeError(`${name}: constraints are for ${this.constraints.nAtoms} atoms but the potential has ${dim} coordinates`);
     this.c1 = Math.exp(-options.friction * options.dt);
     const c2 = Math.sqrt(1 - this.c1 * this.c1);
     this.noiseScale = this.masses.map((m) => c2 * Math.sqrt(options.kT / m));
   }
 
+  private xOld = new Float64Array(0);
+
   private buffers(n: number): void {
     if (this.f.length !== n * this.potential.dim) {
       this.f = new Float64Array(n * this.potential.dim);
       this.e = new Float64Array(n);
+      if (this.constraints) this.xOld = new Float64Array(n * this.potential.dim);
     }
+  }
+
+  /** Degrees of freedom per walker: coordinates minus constraints (Langevin keeps no momentum conserved). */
+  get degreesOfFreedom(): number {
+    return this.potential.dim - (this.constraints?.count ?? 0);
   }
 
   /**
@@ -115,6 +129,10 @@ export class BAOAB {
     const n = nWalkers * dim;
     p.forces(x, f, nWalkers, e);
     checkFinite(p.name, x, e, nWalkers, dim, 0);
+    if (this.constraints) {
+      this.runConstrained(x, v, nWalkers, nSteps, rng);
+      return e;
+    }
     for (let step = 1; step <= nSteps; step++) {
       for (let i = 0, k = 0; i < n; i++) {
         const vi = v[i] + half * f[i] * invM[k];
@@ -134,14 +152,60 @@ export class BAOAB {
     return e;
   }
 
-  /** Maxwell-Boltzmann velocities at the integrator's kT for `nWalkers` walkers. */
-  maxwellBoltzmann(nWalkers: number, rng: Rng, out = new Float64Array(nWalkers * this.potential.dim)): Float64Array {
+  /**
+   * BAOAB with SHAKE after each drift and RATTLE after each kick and after the O step, so positions
+   * stay on the constraint surface and velocities tangent to it (Leimkuhler & Matthews 2016, g-BAOAB
+   * with one constraint iteration per half drift). Forces in this.f are current on entry.
+   */
+  private runConstrained(x: Float64Array, v: Float64Array, nWalkers: number, nSteps: number, rng: Rng): void {
+    const p = this.potential, dim = p.dim, cons = this.constraints!;
+    const f = this.f, e = this.e, xo = this.xOld, invM = this.invMass, ns = this.noiseScale, c1 = this.c1;
+    const dt = this.options.dt, half = 0.5 * dt, every = this.options.checkEvery;
+    const n = nWalkers * dim;
+    const kick = () => {
+      for (let i = 0, k = 0; i < n; i++) {
+        v[i] += half * f[i] * invM[k];
+        if (++k === dim) k = 0;
+      }
+      cons.rattle(x, v, nWalkers);
+    };
+    const drift = () => {
+      xo.set(x);
+      for (let i = 0; i < n; i++) x[i] += half * v[i];
+      cons.shake(xo, x, nWalkers, v, half);
+    };
+    for (let step = 1; step <= nSteps; step++) {
+      kick();
+      drift();
+      for (let i = 0, k = 0; i < n; i++) {
+        v[i] = c1 * v[i] + ns[k] * rng.normal();
+        if (++k === dim) k = 0;
+      }
+      cons.rattle(x, v, nWalkers);
+      drift();
+      p.forces(x, f, nWalkers, e);
+      kick();
+      if (step % every === 0 || step === nSteps) checkFinite(p.name, x, e, nWalkers, dim, step);
+    }
+  }
+
+  /** Maxwell-Boltzmann velocities at the integrator's kT for `nWalkers` walkers (tangent to any constraints). */
+  maxwellBoltzmann(nWalkers: number, rng: Rng, out = new Float64Array(nWalkers * this.potential.dim), x?: Float64Array): Float64Array {
     const dim = this.potential.dim;
     for (let i = 0, k = 0; i < out.length; i++) {
       out[i] = Math.sqrt(this.options.kT * this.invMass[k]) * rng.normal();
       if (++k === dim) k = 0;
     }
+    if (this.constraints) {
+      if (!x) throw new Error('BAOAB.maxwellBoltzmann: pass the positions x to project velocities onto the constraints');
+      this.constraints.rattle(x, out, nWalkers);
+    }
     return out;
+  }
+
+  /** Instantaneous kinetic temperature of each walker in kT units: 2 KE / dof. */
+  kineticTemperature(v: Float64Array, nWalkers: number): Float64Array {
+    return kineticTemperature(v, this.masses, nWalkers, this.degreesOfFreedom);
   }
 }
 
@@ -191,4 +255,16 @@ export class EulerMaruyama {
     checkFinite(p.name, x, e, nWalkers, dim, nSteps);
     return e;
   }
+}
+
+/** 2 KE / dof per walker, in the potential's energy unit (kT); multiply by 1/k_B for kelvin. */
+export function kineticTemperature(v: Float64Array, masses: Float64Array, nWalkers: number, dof: number): Float64Array {
+  const dim = masses.length;
+  const out = new Float64Array(nWalkers);
+  for (let w = 0; w < nWalkers; w++) {
+    let ke2 = 0;
+    for (let k = 0; k < dim; k++) ke2 += masses[k] * v[w * dim + k] ** 2;
+    out[w] = ke2 / dof;
+  }
+  return out;
 }

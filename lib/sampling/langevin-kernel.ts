@@ -83,7 +83,7 @@ export async function langevinKernel(config: LangevinKernelConfig): Promise<Task
         v = new Float64Array(replicas * dim);
         for (let r = 0; r < replicas; r++) v.set(task.v0, r * dim);
       } else {
-        v = integ.maxwellBoltzmann(replicas, rng);
+        v = integ.maxwellBoltzmann(replicas, rng, undefined, x);
       }
     }
     const saveEvery = task.saveEvery ?? 0;

@@ -9,3 +9,4 @@ export * from './project/root.js';
 export * from './sampling/index.js';
 export * from './dynamics/constraints.js';
 export * from './dynamics/verlet.js';
+export * from './features/alignment.js';

@@ -10,3 +10,5 @@ export * from './sampling/index.js';
 export * from './dynamics/constraints.js';
 export * from './dynamics/verlet.js';
 export * from './features/alignment.js';
+export * from './systems/double-well.js';
+export * from './tps/index.js';

@@ -1,0 +1,2 @@
+export * from './selection.js';
+export * from './shooting.js';

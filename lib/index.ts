@@ -12,3 +12,4 @@ export * from './dynamics/verlet.js';
 export * from './features/alignment.js';
 export * from './systems/double-well.js';
 export * from './tps/index.js';
+export * from './systems/aimmd-toy.js';

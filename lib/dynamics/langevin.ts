@@ -31,7 +31,8 @@ export interface OverdampedOptions {
   checkEvery?: number;
 }
 
-function perDof(value: Float64Array | number | undefined, dim: number, what: string, owner: string): Float64Array {
+/** A per-coordinate positive parameter (masses, mobilities) from one number or an array of length dim. */
+export function perDof(value: Float64Array | number | undefined, dim: number, what: string, owner: string): Float64Array {
   const out = new Float64Array(dim);
   if (value === undefined) out.fill(1);
   else if (typeof value === 'number') out.fill(value);

@@ -1,7 +1,7 @@
 import type { Potential } from '../systems/potential.js';
 import { checkConfigurations } from '../systems/potential.js';
 import type { BondConstraints } from './constraints.js';
-import { DivergenceError } from './langevin.js';
+import { DivergenceError, perDof } from './langevin.js';
 
 export interface VerletOptions {
   /** Time step (ps for molecules). */
@@ -27,9 +27,7 @@ export class VelocityVerlet {
   constructor(readonly potential: Potential, readonly options: VerletOptions) {
     if (!(options.dt > 0) || !Number.isFinite(options.dt)) throw new RangeError(`VelocityVerlet: dt must be positive and finite, got ${options.dt}`);
     const dim = potential.dim;
-    this.masses = typeof options.masses === 'number' ? new Float64Array(dim).fill(options.masses) : Float64Array.from(options.masses);
-    if (this.masses.length !== dim) throw new RangeError(`VelocityVerlet: masses have length ${this.masses.length}, expected ${dim}`);
-    this.masses.forEach((m, k) => { if (!(m > 0)) throw new RangeError(`VelocityVerlet: mass ${k} is ${m}; must be positive`); });
+    this.masses = perDof(options.masses, dim, 'masses', 'VelocityVerlet');
     this.invMass = this.masses.map((m) => 1 / m);
     if (options.constraints && options.constraints.nAtoms * 3 !== dim) throw new RangeError(`VelocityVerlet: constraints are for ${options.constraints.nAtoms} atoms but the potential has ${dim} coordinates`);
   }

@@ -13,3 +13,7 @@ export * from './features/alignment.js';
 export * from './systems/double-well.js';
 export * from './tps/index.js';
 export * from './systems/aimmd-toy.js';
+export * from './forcefield/index.js';
+export * from './features/observables.js';
+export * from './nn/index.js';
+export * from './isokann/index.js';

@@ -1,0 +1,6 @@
+// GROMACS topologies (AMBER force fields), coordinate files and the force field as a Potential.
+export * from './preprocess.js';
+export * from './topology.js';
+export * from './forcefield.js';
+export * from './coordinates.js';
+export * from './systems.js';

@@ -1,0 +1,4 @@
+// lib/isokann: the ISOKANN chi learner (estimator -> model) and its burst data.
+export * from './data.js';
+export * from './model.js';
+export * from './learner.js';

@@ -1,0 +1,129 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { Rng } from '../dynamics/rng.js';
+
+/**
+ * tfjs backend selection. This folder (lib/nn) is the only place in rarelab that imports tfjs; the rest
+ * of the library talks to networks through Float64Array in / Float64Array out.
+ *
+ * Order of preference with `prefer: 'auto'` (the default):
+ *  1. 'tensorflow' — the native binding from the optional dependency `@tensorflow/tfjs-node`, used when
+ *     it can be loaded (it cannot be installed on every machine);
+ *  2. 'wasm' — `@tensorflow/tfjs-backend-wasm` (single-threaded in Node, SIMD when available);
+ *  3. 'cpu' — the plain-JavaScript backend, with a warning (much slower).
+ *
+ * The wasm backend initialises asynchronously, so a notebook or script must `await initBackend()` (or its
+ * alias `ready()`) once before building or training a network. tslab compiles notebooks to CommonJS,
+ * where top-level await in library code is not possible; hence the explicit call.
+ *
+ * All computations are float32 (every backend); values come back as Float64Array.
+ */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export interface BackendOptions {
+  /** Which backend to use; 'auto' (default) tries tensorflow, then wasm, then cpu. */
+  prefer?: 'auto' | BackendName;
+  /** Suppress the warning printed when falling back to cpu; default false. */
+  quiet?: boolean;
+}
+
+let current: BackendName | undefined;
+let pending: Promise<BackendName> | undefined;
+
+async function tryNode(): Promise<boolean> {
+  // The specifier is kept in a variable so TypeScript does not require the optional package's types.
+  const spec = '@tensorflow/tfjs-node';
+  try {
+    await import(spec);
+  } catch {
+    return false;
+  }
+  // tfjs-node registers 'tensorflow' with its own tfjs-core; it is usable only if that is our core too.
+  if (tf.findBackendFactory('tensorflow') == null) return false;
+  try {
+    return await tf.setBackend('tensorflow');
+  } catch {
+    return false;
+  }
+}
+
+async function trySet(name: BackendName): Promise<boolean> {
+  try {
+    return await tf.setBackend(name);
+  } catch {
+    return false;
+  }
+}
+
+async function choose(options: BackendOptions): Promise<BackendName> {
+  const prefer = options.prefer ?? 'auto';
+  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(prefer)) {
+    throw new RangeError(`initBackend: prefer must be 'auto', 'tensorflow', 'wasm' or 'cpu', got ${String(prefer)}`);
+  }
+  if (prefer === 'tensorflow') {
+    if (await tryNode()) return 'tensorflow';
+    throw new Error('initBackend: @tensorflow/tfjs-node could not be loaded (it is an optional dependency); use prefer: "auto" or "wasm"');
+  }
+  if (prefer === 'auto' && (await tryNode())) return 'tensorflow';
+  if (prefer !== 'cpu') {
+    if (await trySet('wasm')) return 'wasm';
+    if (prefer === 'wasm') throw new Error('initBackend: the wasm backend failed to initialise');
+    if (!options.quiet) console.warn('rarelab/nn: the wasm backend failed to initialise; falling back to the slow cpu backend');
+  }
+  if (await trySet('cpu')) return 'cpu';
+  throw new Error('initBackend: no tfjs backend could be initialised (tried tensorflow, wasm, cpu)');
+}
+
+/**
+ * Chooses and initialises the tfjs backend (see the module comment); resolves to its name. Calling it
+ * again returns the backend already chosen unless a different `prefer` is given.
+ */
+export async function initBackend(options: BackendOptions = {}): Promise<BackendName> {
+  const prefer = options.prefer ?? 'auto';
+  if (current && (prefer === 'auto' || prefer === current)) return current;
+  if (pending && prefer === 'auto') return pending;
+  pending = choose(options).then((name) => {
+    current = name;
+    return name;
+  });
+  try {
+    return await pending;
+  } finally {
+    pending = undefined;
+  }
+}
+
+/** Alias of `initBackend()` with the default options, for notebooks: `await ready()`. */
+export function ready(): Promise<BackendName> {
+  return initBackend();
+}
+
+/** The backend chosen by `initBackend`, or undefined before it has resolved. */
+export function backendName(): BackendName | undefined {
+  return current;
+}
+
+/** Throws a clear error when no backend has been initialised yet (networks need one). */
+export function requireBackend(what: string): void {
+  if (!current) throw new Error(`${what}: the tfjs backend is not initialised; call \`await initBackend()\` (from rarelab's lib/nn) first`);
+}
+
+/** Live tensor count (for leak checks in tests). */
+export function numTensors(): number {
+  return tf.memory().numTensors;
+}
+
+let globalRng = new Rng(0);
+
+/**
+ * Global seed for lib/nn: network initialisation, minibatch shuffling and dropout draw their seeds from
+ * this stream whenever their options give no `seed`. Default seed 0, so even unseeded scripts repeat.
+ */
+export function setGlobalSeed(seed: number): void {
+  globalRng = new Rng(seed);
+}
+
+/** The next 31-bit seed from the global stream (see setGlobalSeed). */
+export function nextSeed(): number {
+  return globalRng.seedInt();
+}

@@ -1,0 +1,5 @@
+// lib/nn: the one place in rarelab that knows tfjs (backend choice, networks, training, save/load).
+export * from './backend.js';
+export * from './mlp.js';
+export * from './train.js';
+export * from './bench.js';

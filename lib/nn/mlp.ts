@@ -1,0 +1,340 @@
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Rng } from '../dynamics/rng.js';
+import { nextSeed, requireBackend } from './backend.js';
+
+/** Element-wise activations available for hidden and output layers. */
+export type Activation = 'linear' | 'tanh' | 'sigmoid' | 'selu' | 'relu' | 'elu' | 'softplus' | 'swish';
+/** Weight initialisers (biases start at zero). */
+export type Initializer = 'glorotUniform' | 'glorotNormal' | 'heNormal' | 'lecunNormal';
+
+const ACTIVATIONS: readonly Activation[] = ['linear', 'tanh', 'sigmoid', 'selu', 'relu', 'elu', 'softplus', 'swish'];
+const INITIALIZERS: readonly Initializer[] = ['glorotUniform', 'glorotNormal', 'heNormal', 'lecunNormal'];
+let uid = 0; // unique tfjs variable names
+
+/**
+ * A fully connected network, `layers[0]` inputs -> hidden layers -> `layers[last]` outputs.
+ * Like a tfjs-layers config: every field but `layers` has a documented default.
+ */
+export interface MlpConfig {
+  /** Layer widths including input and output, e.g. [2, 20, 20, 1]; at least two entries. */
+  layers: number[];
+  /** Activation of every hidden layer; default 'tanh'. */
+  activation?: Activation;
+  /** Activation of the output layer; default 'linear'. */
+  outputActivation?: Activation;
+  /** Weight initialiser; default 'lecunNormal' for selu, else 'glorotUniform' (the tfjs/Flux default). */
+  initializer?: Initializer;
+  /** Dropout rate after each hidden activation, used only while training; default 0 (none). */
+  dropout?: number;
+  /**
+   * Input standardisation applied inside the network, x -> (x - mean) / std, per input coordinate.
+   * Part of the model (saved with it, included in input gradients); default none.
+   */
+  normalization?: { mean: number[]; std: number[] };
+  /** Seed of the weight initialisation (our Rng, so identical on every backend); default from the global seed. */
+  seed?: number;
+}
+
+/** The config with every default filled in (as stored in saved files). */
+export type ResolvedMlpConfig = Required<Omit<MlpConfig, 'normalization'>> & Pick<MlpConfig, 'normalization'>;
+
+/** JSON form of a network: the resolved config plus weights as plain number arrays (float32 values). */
+export interface MlpJson {
+  format: 'rarelab.mlp';
+  version: 1;
+  config: ResolvedMlpConfig;
+  /** Per layer: kernel [in][out] row-major and bias [out]. */
+  weights: { kernel: number[]; bias: number[] }[];
+}
+
+function resolveConfig(c: MlpConfig): ResolvedMlpConfig {
+  if (!c || !Array.isArray(c.layers) || c.layers.length < 2) throw new RangeError(`Mlp: layers must list at least input and output widths, got ${JSON.stringify(c?.layers)}`);
+  c.layers.forEach((w, i) => {
+    if (!Number.isInteger(w) || w < 1) throw new RangeError(`Mlp: layers[${i}] must be a positive integer, got ${w}`);
+  });
+  const activation = c.activation ?? 'tanh';
+  const outputActivation = c.outputActivation ?? 'linear';
+  if (!ACTIVATIONS.includes(activation)) throw new RangeError(`Mlp: unknown activation '${activation}' (use one of ${ACTIVATIONS.join(', ')})`);
+  if (!ACTIVATIONS.includes(outputActivation)) throw new RangeError(`Mlp: unknown outputActivation '${outputActivation}' (use one of ${ACTIVATIONS.join(', ')})`);
+  const initializer = c.initializer ?? (activation === 'selu' ? 'lecunNormal' : 'glorotUniform');
+  if (!INITIALIZERS.includes(initializer)) throw new RangeError(`Mlp: unknown initializer '${initializer}' (use one of ${INITIALIZERS.join(', ')})`);
+  const dropout = c.dropout ?? 0;
+  if (!(dropout >= 0 && dropout < 1)) throw new RangeError(`Mlp: dropout must be in [0, 1), got ${dropout}`);
+  const seed = c.seed ?? nextSeed();
+  if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`Mlp: seed must be a non-negative integer, got ${seed}`);
+  let normalization: MlpConfig['normalization'];
+  if (c.normalization) {
+    const { mean, std } = c.normalization;
+    const d = c.layers[0];
+    if (mean?.length !== d || std?.length !== d) throw new RangeError(`Mlp: normalization mean and std must have length ${d} (the input width)`);
+    for (let k = 0; k < d; k++) {
+      if (!Number.isFinite(mean[k])) throw new RangeError(`Mlp: normalization.mean[${k}] is ${mean[k]} (not finite)`);
+      if (!(std[k] > 0) || !Number.isFinite(std[k])) throw new RangeError(`Mlp: normalization.std[${k}] must be positive and finite, got ${std[k]}`);
+    }
+    normalization = { mean: Array.from(mean), std: Array.from(std) };
+  }
+  return { layers: [...c.layers], activation, outputActivation, initializer, dropout, seed, normalization };
+}
+
+function activate(x: tf.Tensor, a: Activation): tf.Tensor {
+  switch (a) {
+    case 'linear': return x;
+    case 'tanh': return tf.tanh(x);
+    case 'sigmoid': return tf.sigmoid(x);
+    case 'selu': return tf.selu(x);
+    case 'relu': return tf.relu(x);
+    case 'elu': return tf.elu(x);
+    case 'softplus': return tf.softplus(x);
+    case 'swish': return tf.mul(x, tf.sigmoid(x));
+  }
+}
+
+/**
+ * Dense layer x W + b with a hand-written gradient that transposes explicitly: the wasm backend's
+ * matMul with a transpose flag is ~5x slower than transpose + plain matMul (measured, tfjs 4.22), and
+ * the default gradient of matMul uses the flags. Used for both training and input gradients.
+ */
+const dense = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
+  save([x, w]);
+  return {
+    value: tf.add(tf.matMul(x, w), b),
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as tf.Tensor2D[];
+      return [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy), tf.sum(dy, 0)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
+
+function initialWeights(cfg: ResolvedMlpConfig): { kernel: Float32Array; bias: Float32Array }[] {
+  const rng = new Rng(cfg.seed);
+  const out: { kernel: Float32Array; bias: Float32Array }[] = [];
+  for (let l = 0; l + 1 < cfg.layers.length; l++) {
+    const fanIn = cfg.layers[l], fanOut = cfg.layers[l + 1];
+    const kernel = new Float32Array(fanIn * fanOut);
+    const init = cfg.initializer;
+    if (init === 'glorotUniform') {
+      const lim = Math.sqrt(6 / (fanIn + fanOut));
+      for (let i = 0; i < kernel.length; i++) kernel[i] = rng.uniform(-lim, lim);
+    } else {
+      const std = init === 'glorotNormal' ? Math.sqrt(2 / (fanIn + fanOut)) : init === 'heNormal' ? Math.sqrt(2 / fanIn) : Math.sqrt(1 / fanIn);
+      // truncated at 2 standard deviations, as Keras/tfjs do
+      for (let i = 0; i < kernel.length; i++) {
+        let z: number;
+        do z = rng.normal(); while (Math.abs(z) > 2);
+        kernel[i] = std * z / 0.8796256610342398; // rescale so the truncated normal has the nominal std
+      }
+    }
+    out.push({ kernel, bias: new Float32Array(fanOut) });
+  }
+  return out;
+}
+
+/** Throws a clear error naming the first non-finite input coordinate. */
+export function checkInputs(what: string, x: ArrayLike<number>, n: number, dim: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what}: n must be a non-negative integer, got ${n}`);
+  if (x.length !== n * dim) throw new RangeError(`${what}: inputs have length ${x.length}, expected ${n} points x ${dim} coordinates = ${n * dim}`);
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) throw new RangeError(`${what}: input point ${Math.floor(i / dim)}, coordinate ${i % dim} is ${x[i]} (not finite)`);
+  }
+}
+
+/**
+ * A multilayer perceptron held in tfjs variables. Inputs and outputs are flattened row-major typed arrays,
+ * `x[i * inputDim + k]`; outputs `[n][outputDim]` as Float64Array (computed in float32).
+ * The network is mutable only through a Trainer (lib/nn/train.ts); call `dispose()` to free its tensors.
+ */
+export class Mlp {
+  readonly config: Readonly<ResolvedMlpConfig>;
+  /** Per layer kernel [in, out] and bias [out], trainable. */
+  readonly kernels: tf.Variable[] = [];
+  readonly biases: tf.Variable[] = [];
+  private readonly shift?: tf.Tensor;
+  private readonly invScale?: tf.Tensor;
+  private disposed = false;
+
+  constructor(config: MlpConfig, weights?: { kernel: ArrayLike<number>; bias: ArrayLike<number> }[]) {
+    requireBackend('Mlp');
+    const cfg = resolveConfig(config);
+    this.config = cfg;
+    const L = cfg.layers;
+    const w = weights ?? initialWeights(cfg);
+    if (w.length !== L.length - 1) throw new RangeError(`Mlp: expected ${L.length - 1} weight layers, got ${w.length}`);
+    for (let l = 0; l + 1 < L.length; l++) {
+      const { kernel, bias } = w[l];
+      if (kernel.length !== L[l] * L[l + 1] || bias.length !== L[l + 1]) {
+        throw new RangeError(`Mlp: layer ${l} weights have sizes ${kernel.length}/${bias.length}, expected ${L[l] * L[l + 1]}/${L[l + 1]}`);
+      }
+      for (let i = 0; i < kernel.length; i++) if (!Number.isFinite(kernel[i])) throw new RangeError(`Mlp: layer ${l} kernel[${i}] is ${kernel[i]} (not finite)`);
+      for (let i = 0; i < bias.length; i++) if (!Number.isFinite(bias[i])) throw new RangeError(`Mlp: layer ${l} bias[${i}] is ${bias[i]} (not finite)`);
+      this.kernels.push(tf.variable(tf.tensor2d(Float32Array.from(kernel), [L[l], L[l + 1]]), true, `mlp_k${l}_${uid}`));
+      this.biases.push(tf.variable(tf.tensor1d(Float32Array.from(bias)), true, `mlp_b${l}_${uid}`));
+      uid++;
+    }
+    if (cfg.normalization) {
+      this.shift = tf.tensor1d(cfg.normalization.mean);
+      this.invScale = tf.tensor1d(cfg.normalization.std.map((s) => 1 / s));
+    }
+  }
+
+  get inputDim(): number { return this.config.layers[0]; }
+  get outputDim(): number { return this.config.layers[this.config.layers.length - 1]; }
+  /** Number of trainable parameters. */
+  get numParams(): number {
+    let s = 0;
+    const L = this.config.layers;
+    for (let l = 0; l + 1 < L.length; l++) s += L[l] * L[l + 1] + L[l + 1];
+    return s;
+  }
+  /** All trainable variables (kernels and biases, layer by layer). */
+  get variables(): tf.Variable[] {
+    const v: tf.Variable[] = [];
+    for (let l = 0; l < this.kernels.length; l++) v.push(this.kernels[l], this.biases[l]);
+    return v;
+  }
+
+  private alive(what: string): void {
+    if (this.disposed) throw new Error(`Mlp.${what}: the network has been disposed`);
+  }
+
+  /**
+   * Forward pass on a [n, inputDim] tensor (for use inside tf.tidy / gradient closures). With
+   * `dropoutSeed` given and dropout > 0, applies dropout (training mode).
+   */
+  forward(x: tf.Tensor2D, dropoutSeed?: number): tf.Tensor2D {
+    this.alive('forward');
+    let h: tf.Tensor = x;
+    if (this.shift) h = tf.mul(tf.sub(h, this.shift), this.invScale!);
+    const last = this.kernels.length - 1;
+    for (let l = 0; l <= last; l++) {
+      h = dense(h, this.kernels[l], this.biases[l]);
+      if (l < last) {
+        h = activate(h, this.config.activation);
+        if (dropoutSeed !== undefined && this.config.dropout > 0) h = tf.dropout(h, this.config.dropout, undefined, dropoutSeed + l);
+      } else {
+        h = activate(h, this.config.outputActivation);
+      }
+    }
+    return h as tf.Tensor2D;
+  }
+
+  /** Network outputs for n points, Float64Array [n][outputDim]; evaluated in chunks of `batchSize` rows. */
+  predict(x: ArrayLike<number>, n: number, batchSize = 4096): Float64Array {
+    this.alive('predict');
+    const d = this.inputDim, m = this.outputDim;
+    checkInputs('Mlp.predict', x, n, d);
+    const out = new Float64Array(n * m);
+    for (let s = 0; s < n; s += batchSize) {
+      const e = Math.min(n, s + batchSize);
+      const xs = Float32Array.from({ length: (e - s) * d }, (_, i) => x[s * d + i]);
+      const y = tf.tidy(() => this.forward(tf.tensor2d(xs, [e - s, d])));
+      out.set(y.dataSync(), s * m);
+      y.dispose();
+    }
+    return out;
+  }
+
+  /**
+   * Gradient of output `output` (default 0) with respect to the inputs, by reverse-mode autodiff
+   * (tf.grad) through the whole network including the input normalisation. Float64Array [n][inputDim].
+   */
+  inputGrad(x: ArrayLike<number>, n: number, options: { output?: number; batchSize?: number } = {}): Float64Array {
+    this.alive('inputGrad');
+    const d = this.inputDim, m = this.outputDim;
+    const k = options.output ?? 0;
+    const batchSize = options.batchSize ?? 4096;
+    if (!Number.isInteger(k) || k < 0 || k >= m) throw new RangeError(`Mlp.inputGrad: output must be an integer in [0, ${m}), got ${k}`);
+    checkInputs('Mlp.inputGrad', x, n, d);
+    const out = new Float64Array(n * d);
+    const mask = m > 1 ? tf.oneHot(k, m).reshape([1, m]) : undefined;
+    // Rows are independent, so the gradient of the summed output gives every row's own gradient.
+    const f = (xt: tf.Tensor) => {
+      const y = this.forward(xt as tf.Tensor2D);
+      return tf.sum(mask ? tf.mul(y, mask) : y);
+    };
+    const g = tf.grad(f);
+    try {
+      for (let s = 0; s < n; s += batchSize) {
+        const e = Math.min(n, s + batchSize);
+        const xs = Float32Array.from({ length: (e - s) * d }, (_, i) => x[s * d + i]);
+        const gt = tf.tidy(() => g(tf.tensor2d(xs, [e - s, d])));
+        out.set(gt.dataSync(), s * d);
+        gt.dispose();
+      }
+    } finally {
+      mask?.dispose();
+    }
+    return out;
+  }
+
+  /** Current weights as float32 arrays (copies). */
+  getWeights(): { kernel: Float32Array; bias: Float32Array }[] {
+    this.alive('getWeights');
+    return this.kernels.map((k, l) => ({ kernel: k.dataSync() as Float32Array, bias: this.biases[l].dataSync() as Float32Array })).map((w) => ({ kernel: Float32Array.from(w.kernel), bias: Float32Array.from(w.bias) }));
+  }
+
+  /** JSON form (config + weights as number arrays); restores exactly with `Mlp.fromJSON`. */
+  toJSON(): MlpJson {
+    return {
+      format: 'rarelab.mlp',
+      version: 1,
+      config: { ...this.config, layers: [...this.config.layers] },
+      weights: this.getWeights().map((w) => ({ kernel: Array.from(w.kernel), bias: Array.from(w.bias) })),
+    };
+  }
+
+  static fromJSON(json: MlpJson): Mlp {
+    if (!json || json.format !== 'rarelab.mlp') throw new TypeError(`Mlp.fromJSON: not a rarelab.mlp object (format ${JSON.stringify(json?.format)})`);
+    if (json.version !== 1) throw new TypeError(`Mlp.fromJSON: unsupported version ${json.version}`);
+    return new Mlp(json.config, json.weights);
+  }
+
+  /** An independent copy with the same weights. */
+  clone(): Mlp {
+    return Mlp.fromJSON(this.toJSON());
+  }
+
+  /** Writes the network to a JSON file (no tfjs-node file IO needed). */
+  save(path: string): void {
+    writeFileSync(path, JSON.stringify(this.toJSON()));
+  }
+
+  /** Reads a network written by `save`. */
+  static load(path: string): Mlp {
+    return Mlp.fromJSON(readJson(path, 'Mlp.load') as MlpJson);
+  }
+
+  /** Frees the network's tensors; the object is unusable afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const v of this.variables) v.dispose();
+    this.shift?.dispose();
+    this.invScale?.dispose();
+  }
+}
+
+/** Builds a network (alias of `new Mlp(config)`). Needs `await initBackend()` first. */
+export function buildMlp(config: MlpConfig): Mlp {
+  return new Mlp(config);
+}
+
+/** Reads and parses a JSON file with an error naming the file. */
+export function readJson(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`${what}: cannot read ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${what}: ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Writes a value as JSON. */
+export function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, JSON.stringify(value));
+}

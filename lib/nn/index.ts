@@ -3,3 +3,4 @@ export * from './backend.js';
 export * from './mlp.js';
 export * from './train.js';
 export * from './bench.js';
+export * from './losses.js';

@@ -139,6 +139,13 @@ export function checkInputs(what: string, x: ArrayLike<number>, n: number, dim: 
   }
 }
 
+export interface PredictOptions {
+  /** Rows per tfjs call; default 4096. */
+  batchSize?: number;
+  /** Run in training mode (dropout active) with this seed; default: inference mode. */
+  dropoutSeed?: number;
+}
+
 /**
  * A multilayer perceptron held in tfjs variables. Inputs and outputs are flattened row-major typed arrays,
  * `x[i * inputDim + k]`; outputs `[n][outputDim]` as Float64Array (computed in float32).
@@ -167,8 +174,18 @@ export class Mlp {
       }
       for (let i = 0; i < kernel.length; i++) if (!Number.isFinite(kernel[i])) throw new RangeError(`Mlp: layer ${l} kernel[${i}] is ${kernel[i]} (not finite)`);
       for (let i = 0; i < bias.length; i++) if (!Number.isFinite(bias[i])) throw new RangeError(`Mlp: layer ${l} bias[${i}] is ${bias[i]} (not finite)`);
-      this.kernels.push(tf.variable(tf.tensor2d(Float32Array.from(kernel), [L[l], L[l + 1]]), true, `mlp_k${l}_${uid}`));
-      this.biases.push(tf.variable(tf.tensor1d(Float32Array.from(bias)), true, `mlp_b${l}_${uid}`));
+    }
+    // Validate everything above before creating tensors, so a bad layer leaks nothing.
+    for (let l = 0; l + 1 < L.length; l++) {
+      const { kernel, bias } = w[l];
+      // tf.variable shares the initial tensor's data and adds a reference, so the initial tensors must
+      // be disposed here or they outlive the network.
+      const k0 = tf.tensor2d(Float32Array.from(kernel), [L[l], L[l + 1]]);
+      const b0 = tf.tensor1d(Float32Array.from(bias));
+      this.kernels.push(tf.variable(k0, true, `mlp_k${l}_${uid}`));
+      this.biases.push(tf.variable(b0, true, `mlp_b${l}_${uid}`));
+      k0.dispose();
+      b0.dispose();
       uid++;
     }
     if (cfg.normalization) {
@@ -218,16 +235,26 @@ export class Mlp {
     return h as tf.Tensor2D;
   }
 
-  /** Network outputs for n points, Float64Array [n][outputDim]; evaluated in chunks of `batchSize` rows. */
-  predict(x: ArrayLike<number>, n: number, batchSize = 4096): Float64Array {
+  /**
+   * Network outputs for n points, Float64Array [n][outputDim]; evaluated in chunks of `batchSize` rows
+   * (default 4096; a number as third argument is the batch size). Dropout is off (inference mode) unless
+   * `dropoutSeed` is given: then the network runs in training mode with that dropout seed (Monte-Carlo
+   * dropout), each chunk with seed dropoutSeed + 1000 * chunk index.
+   */
+  predict(x: ArrayLike<number>, n: number, options: number | PredictOptions = {}): Float64Array {
     this.alive('predict');
     const d = this.inputDim, m = this.outputDim;
+    const o: PredictOptions = typeof options === 'number' ? { batchSize: options } : options;
+    const batchSize = o.batchSize ?? 4096;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`Mlp.predict: batchSize must be a positive integer, got ${batchSize}`);
+    if (o.dropoutSeed !== undefined && (!Number.isInteger(o.dropoutSeed) || o.dropoutSeed < 0)) throw new RangeError(`Mlp.predict: dropoutSeed must be a non-negative integer, got ${o.dropoutSeed}`);
     checkInputs('Mlp.predict', x, n, d);
     const out = new Float64Array(n * m);
     for (let s = 0; s < n; s += batchSize) {
       const e = Math.min(n, s + batchSize);
       const xs = Float32Array.from({ length: (e - s) * d }, (_, i) => x[s * d + i]);
-      const y = tf.tidy(() => this.forward(tf.tensor2d(xs, [e - s, d])));
+      const seed = o.dropoutSeed === undefined ? undefined : o.dropoutSeed + 1000 * (s / batchSize);
+      const y = tf.tidy(() => this.forward(tf.tensor2d(xs, [e - s, d]), seed));
       out.set(y.dataSync(), s * m);
       y.dispose();
     }
@@ -246,7 +273,7 @@ export class Mlp {
     if (!Number.isInteger(k) || k < 0 || k >= m) throw new RangeError(`Mlp.inputGrad: output must be an integer in [0, ${m}), got ${k}`);
     checkInputs('Mlp.inputGrad', x, n, d);
     const out = new Float64Array(n * d);
-    const mask = m > 1 ? tf.oneHot(k, m).reshape([1, m]) : undefined;
+    const mask = m > 1 ? tf.tidy(() => tf.oneHot(k, m).toFloat().reshape([1, m])) : undefined;
     // Rows are independent, so the gradient of the summed output gives every row's own gradient.
     const f = (xt: tf.Tensor) => {
       const y = this.forward(xt as tf.Tensor2D);

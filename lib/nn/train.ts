@@ -2,13 +2,16 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../dynamics/rng.js';
 import { nextSeed, requireBackend } from './backend.js';
 import { checkInputs, type Mlp } from './mlp.js';
+import { builtinLoss, type BuiltinLoss, type LossFn, type LossName } from './losses.js';
 
 /**
- * Minibatch training of an Mlp on a squared-error loss,
- *   loss = mean over the batch of sum over outputs of (net(x) - y)^2   (plain MSE for one output),
- * plus an optional L2 penalty (weightDecay / 2) * sum of squared parameters, i.e. weightDecay * w is
- * added to every gradient before the optimiser (as Optimisers.WeightDecay chained before Adam/Nesterov
- * in ISOKANN.jl). Minibatches are drawn from a permutation by our seeded Rng each epoch.
+ * Minibatch training of an Mlp. The loss is chosen by `loss` (default 'mse'):
+ *   'mse'            mean over the batch of sum over outputs of (net(x) - y)^2 (plain MSE for one output);
+ *   'bernoulli-nll'  AIMMD's committor likelihood (Eq. 3) per shooting point, targets (n_A, n_B);
+ *   a function       (pred, target) => mean loss of the batch, a tfjs scalar (for code inside lib/nn).
+ * An optional L2 penalty (weightDecay / 2) * sum of squared parameters adds weightDecay * w to every
+ * gradient before the optimiser (as Optimisers.WeightDecay chained before Adam/Nesterov in
+ * ISOKANN.jl). Minibatches are drawn from a permutation by our seeded Rng each epoch.
  */
 export interface TrainerOptions {
   /** 'adam' (default), 'nesterov' (SGD with Nesterov momentum) or 'sgd'. */
@@ -27,6 +30,10 @@ export interface TrainerOptions {
   batchSize?: number;
   /** Seed of the shuffling and dropout stream; default from the global seed (setGlobalSeed). */
   seed?: number;
+  /** Loss: a built-in name ('mse' default, 'bernoulli-nll') or a tfjs loss function (see LossFn). */
+  loss?: LossName | LossFn;
+  /** Target columns per sample for a custom loss function; default the network's output width. */
+  targetDim?: number;
 }
 
 export interface FitOptions {
@@ -36,10 +43,10 @@ export interface FitOptions {
   onEpoch?: (epoch: number, loss: number) => void;
 }
 
-/** Raised when a training loss becomes NaN or infinite. */
+/** Raised when a training loss or its gradient becomes NaN or infinite. */
 export class TrainingDivergedError extends Error {
-  constructor(readonly step: number, readonly loss: number, readonly learningRate: number) {
-    super(`training diverged: loss is ${loss} at optimiser step ${step} (learning rate ${learningRate}); reduce the learning rate, add weight decay, or check the targets`);
+  constructor(readonly step: number, readonly loss: number, readonly learningRate: number, readonly gradientNormSquared = NaN) {
+    super(`training diverged: ${Number.isFinite(loss) ? `the gradient is not finite (squared norm ${gradientNormSquared})` : `loss is ${loss}`} at optimiser step ${step} (learning rate ${learningRate}); reduce the learning rate, add weight decay, or check the targets`);
     this.name = 'TrainingDivergedError';
   }
 }
@@ -53,16 +60,22 @@ function positive(v: number, what: string): void {
  * continue the same optimisation — as ISOKANN does across its outer iterations.
  */
 export class Trainer {
-  readonly options: Readonly<Required<TrainerOptions>>;
+  readonly options: Readonly<Required<Omit<TrainerOptions, 'loss' | 'targetDim'>>>;
+  /** Name of the loss ('custom' for a function). */
+  readonly lossName: LossName | 'custom';
+  /** Target columns per sample expected by `fit` and `evaluate`. */
+  readonly targetDim: number;
   /** Mean loss of every epoch run so far. */
   readonly losses: number[] = [];
   private readonly optimizer: tf.Optimizer;
   private readonly rng: Rng;
+  private readonly lossFn: LossFn;
+  private readonly builtin?: BuiltinLoss;
   private steps = 0;
 
   constructor(readonly net: Mlp, options: TrainerOptions = {}) {
     requireBackend('Trainer');
-    const o: Required<TrainerOptions> = {
+    const o: Required<Omit<TrainerOptions, 'loss' | 'targetDim'>> = {
       optimizer: options.optimizer ?? 'adam',
       learningRate: options.learningRate ?? 1e-3,
       momentum: options.momentum ?? 0.9,
@@ -77,6 +90,22 @@ export class Trainer {
     if (!(o.weightDecay >= 0) || !Number.isFinite(o.weightDecay)) throw new RangeError(`Trainer: weightDecay must be non-negative and finite, got ${o.weightDecay}`);
     if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`Trainer: batchSize must be a positive integer, got ${o.batchSize}`);
     if (!(o.momentum >= 0 && o.momentum < 1)) throw new RangeError(`Trainer: momentum must be in [0, 1), got ${o.momentum}`);
+    if (!Number.isInteger(o.seed) || o.seed < 0) throw new RangeError(`Trainer: seed must be a non-negative integer, got ${o.seed}`);
+    const loss = options.loss ?? 'mse';
+    if (typeof loss === 'function') {
+      this.lossFn = loss;
+      this.lossName = 'custom';
+      this.targetDim = options.targetDim ?? net.outputDim;
+      if (!Number.isInteger(this.targetDim) || this.targetDim < 1) throw new RangeError(`Trainer: targetDim must be a positive integer, got ${this.targetDim}`);
+    } else {
+      this.builtin = builtinLoss(loss);
+      this.lossFn = this.builtin.fn;
+      this.lossName = this.builtin.name;
+      this.targetDim = this.builtin.targetDim(net.outputDim);
+      if (options.targetDim !== undefined && options.targetDim !== this.targetDim) {
+        throw new RangeError(`Trainer: loss '${loss}' takes ${this.targetDim} target columns, got targetDim ${options.targetDim}`);
+      }
+    }
     this.options = o;
     this.rng = new Rng(o.seed);
     switch (o.optimizer) {
@@ -92,15 +121,22 @@ export class Trainer {
     return this.steps;
   }
 
+  private checkData(what: string, x: ArrayLike<number>, y: ArrayLike<number>, n: number): void {
+    checkInputs(`${what} (inputs)`, x, n, this.net.inputDim);
+    checkInputs(`${what} (targets)`, y, n, this.targetDim);
+    if (n < 1) throw new RangeError(`${what}: no samples`);
+    this.builtin?.checkTargets?.(y, n, this.targetDim);
+  }
+
   /**
-   * Trains on n samples, inputs x [n][inputDim] and targets y [n][outputDim]; returns the mean loss of
-   * each epoch (also appended to `losses`). Throws TrainingDivergedError on a NaN/infinite loss.
+   * Trains on n samples, inputs x [n][inputDim] and targets y [n][targetDim]; returns the mean loss of
+   * each epoch (also appended to `losses`). The loss of every minibatch is checked before its update
+   * is applied: on a NaN/infinite loss, TrainingDivergedError is thrown and the network keeps the
+   * weights of the last finite step.
    */
   fit(x: ArrayLike<number>, y: ArrayLike<number>, n: number, options: FitOptions = {}): number[] {
-    const net = this.net, d = net.inputDim, m = net.outputDim;
-    checkInputs('Trainer.fit (inputs)', x, n, d);
-    checkInputs('Trainer.fit (targets)', y, n, m);
-    if (n < 1) throw new RangeError('Trainer.fit: no samples');
+    const net = this.net, d = net.inputDim, m = this.targetDim;
+    this.checkData('Trainer.fit', x, y, n);
     const epochs = options.epochs ?? 1;
     if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`Trainer.fit: epochs must be a non-negative integer, got ${epochs}`);
     const bs = Math.min(this.options.batchSize, n);
@@ -108,6 +144,7 @@ export class Trainer {
     const vars = net.variables;
     const wd = this.options.weightDecay;
     const useDropout = net.config.dropout > 0;
+    const lossFn = this.lossFn;
     const out: number[] = [];
     for (let ep = 0; ep < epochs; ep++) {
       const perm = this.rng.permutation(n);
@@ -121,28 +158,38 @@ export class Trainer {
         }
         const dropoutSeed = useDropout ? this.rng.seedInt() : undefined;
         let dataLoss: tf.Scalar | undefined;
-        let lv = NaN;
+        let grads: tf.NamedTensorMap | undefined;
+        let cost: tf.Scalar | undefined;
+        let lv = NaN, g2 = NaN;
         const xt = tf.tensor2d(b === bs ? xb : xb.subarray(0, b * d), [b, d]);
         const yt = tf.tensor2d(b === bs ? yb : yb.subarray(0, b * m), [b, m]);
         try {
-          const cost = this.optimizer.minimize(() => {
+          ({ value: cost, grads } = this.optimizer.computeGradients(() => {
             const pred = net.forward(xt, dropoutSeed);
-            const l = tf.div(tf.sum(tf.square(tf.sub(pred, yt))), b) as tf.Scalar;
+            const l = lossFn(pred, yt);
+            if (l.rank !== 0) throw new RangeError(`Trainer: the loss function must return a scalar, got shape [${l.shape.join(', ')}]`);
             dataLoss = tf.keep(l);
             if (wd === 0) return l;
             let pen: tf.Tensor = tf.scalar(0);
             for (const v of vars) pen = tf.add(pen, tf.sum(tf.square(v)));
             return tf.add(l, tf.mul(pen, 0.5 * wd)) as tf.Scalar;
-          }, true, vars);
-          lv = dataLoss!.dataSync()[0];
-          if (cost !== dataLoss) cost?.dispose();
+          }, vars));
+          // Loss and squared gradient norm in one read-back; a step is applied only when both are
+          // finite, so a diverging run leaves the last finite weights in the network.
+          const g = grads;
+          const check = tf.tidy(() => tf.stack([dataLoss!, tf.addN(Object.values(g).map((t) => tf.sum(tf.square(t))))]));
+          [lv, g2] = check.dataSync();
+          check.dispose();
+          if (Number.isFinite(lv) && Number.isFinite(g2)) this.optimizer.applyGradients(grads);
         } finally {
+          if (grads) tf.dispose(grads);
+          if (cost !== dataLoss) cost?.dispose();
           dataLoss?.dispose();
           xt.dispose();
           yt.dispose();
         }
         this.steps++;
-        if (!Number.isFinite(lv)) throw new TrainingDivergedError(this.steps, lv, this.options.learningRate);
+        if (!Number.isFinite(lv) || !Number.isFinite(g2)) throw new TrainingDivergedError(this.steps, lv, this.options.learningRate, g2);
         sum += lv * b;
       }
       const mean = sum / n;
@@ -153,9 +200,32 @@ export class Trainer {
     return out;
   }
 
+  /**
+   * Mean loss (without the weight-decay penalty) over n samples in inference mode (no dropout), e.g. a
+   * validation or test loss; evaluated in chunks of `batchSize` rows (default 4096).
+   */
+  evaluate(x: ArrayLike<number>, y: ArrayLike<number>, n: number, batchSize = 4096): number {
+    const d = this.net.inputDim, m = this.targetDim;
+    this.checkData('Trainer.evaluate', x, y, n);
+    let sum = 0;
+    for (let s = 0; s < n; s += batchSize) {
+      const e = Math.min(n, s + batchSize), b = e - s;
+      const xs = Float32Array.from({ length: b * d }, (_, i) => x[s * d + i]);
+      const ys = Float32Array.from({ length: b * m }, (_, i) => y[s * m + i]);
+      const l = tf.tidy(() => this.lossFn(this.net.forward(tf.tensor2d(xs, [b, d])), tf.tensor2d(ys, [b, m])));
+      sum += l.dataSync()[0] * b;
+      l.dispose();
+    }
+    return sum / n;
+  }
+
   /** Frees the optimiser state (not the network). */
   dispose(): void {
     this.optimizer.dispose();
+    // tfjs 4.22: MomentumOptimizer.dispose frees its momentum and accumulators but not the learning-rate
+    // scalar `c` created by its SGD base class; free it here so Nesterov training leaks nothing.
+    const c = (this.optimizer as unknown as { c?: tf.Tensor }).c;
+    if (this.options.optimizer === 'nesterov' && c && !c.isDisposed) c.dispose();
   }
 }
 

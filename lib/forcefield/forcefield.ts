@@ -58,55 +58,86 @@ export class ForceField implements Potential {
   /** Bonds involving a hydrogen (for constraints): atom pairs [c*2] and their equilibrium lengths (nm). */
   readonly hydrogenBonds: { pairs: Int32Array; lengths: Float64Array };
 
+  // Precompiled term tables; atom indices are stored premultiplied by 3 (coordinate offsets).
   private readonly bIdx: Int32Array;
   private readonly bPar: Float64Array; // b0, kb
   private readonly aIdx: Int32Array;
   private readonly aPar: Float64Array; // theta0 (rad), k
-  private readonly dIdx: Int32Array;
-  private readonly dPar: Float64Array; // phase (rad), k, mult
-  private readonly dImproper: Uint8Array;
+  // Dihedrals grouped by atom quadruple and kind, each group as a Fourier series in phi:
+  // V = c0 + sum_n (A_n cos n phi + B_n sin n phi), n = 1..maxMult, so the geometry, the harmonics
+  // and the force projection are computed once per quadruple for all its terms.
+  private readonly qIdx: Int32Array; // [nQuads * 4]
+  private readonly qImproper: Uint8Array;
+  private readonly qC0: Float64Array;
+  private readonly qAB: Float64Array; // [nQuads][maxMult][A_n, B_n]
+  private readonly maxMult: number;
   private readonly pIdx: Int32Array;
   private readonly pPar: Float64Array; // c6, c12, qq (fudgeQQ ke qi qj)
-  private readonly typeOf: Int32Array;
-  private readonly nTypes: number;
-  private readonly c6: Float64Array;
-  private readonly c12: Float64Array;
-  private readonly qk: Float64Array; // ke q_i
-  private readonly exStart: Int32Array; // CSR of excluded j > i, sorted
-  private readonly exList: Int32Array;
+  // Non-excluded pairs (i < j) as a CSR list per atom i with their parameters, built once: no
+  // type-table or exclusion lookups in the O(N^2) loop.
+  private readonly nbStart: Int32Array;
+  private readonly nbJ: Int32Array;
+  private readonly nbPar: Float64Array; // c6, c12, ke qi qj
   private readonly terms = new Float64Array(8);
+  private readonly scratchX: Float64Array;
+  private readonly scratchF: Float64Array;
 
   constructor(readonly topology: Topology, options: ForceFieldOptions = {}) {
     const t = topology;
     const n = t.atoms.length;
     this.nAtoms = n;
     this.dim = 3 * n;
+    this.scratchX = new Float64Array(3 * n);
+    this.scratchF = new Float64Array(3 * n);
     this.name = options.name ?? (t.systemName || 'ForceField');
     this.masses = Float64Array.from(t.atoms, (a) => a.mass);
     this.charges = Float64Array.from(t.atoms, (a) => a.charge);
     for (let a = 0; a < n; a++) {
       if (!(this.masses[a] > 0)) throw new RangeError(`${this.name}: atom ${a + 1} (${t.atoms[a].name}) has mass ${this.masses[a]}; every atom needs a positive mass`);
     }
-    this.bIdx = Int32Array.from(t.bonds.flatMap((b) => [b.i, b.j]));
+    this.bIdx = Int32Array.from(t.bonds.flatMap((b) => [3 * b.i, 3 * b.j]));
     this.bPar = Float64Array.from(t.bonds.flatMap((b) => [b.b0, b.kb]));
     const rad = Math.PI / 180;
-    this.aIdx = Int32Array.from(t.angles.flatMap((a) => [a.i, a.j, a.k]));
+    this.aIdx = Int32Array.from(t.angles.flatMap((a) => [3 * a.i, 3 * a.j, 3 * a.k]));
     this.aPar = Float64Array.from(t.angles.flatMap((a) => [a.theta0 * rad, a.kTheta]));
-    this.dIdx = Int32Array.from(t.dihedrals.flatMap((d) => [d.i, d.j, d.k, d.l]));
-    this.dPar = Float64Array.from(t.dihedrals.flatMap((d) => [d.phase * rad, d.kPhi, d.mult]));
-    this.dImproper = Uint8Array.from(t.dihedrals, (d) => (d.improper ? 1 : 0));
+    // k (1 + cos(n phi - phase)) = k + k cos(phase) cos(n phi) + k sin(phase) sin(n phi); for n < 0,
+    // cos(n phi - phase) = cos(|n| phi + phase).
+    const quads = new Map<string, (typeof t.dihedrals)[number][]>();
+    for (const d of t.dihedrals) {
+      if (!Number.isInteger(d.mult)) throw new RangeError(`${this.name}: dihedral ${d.i + 1}-${d.j + 1}-${d.k + 1}-${d.l + 1} has non-integer multiplicity ${d.mult}`);
+      const key = `${d.i},${d.j},${d.k},${d.l},${d.improper}`;
+      const list = quads.get(key);
+      if (list) list.push(d);
+      else quads.set(key, [d]);
+    }
+    const groups = [...quads.values()];
+    const maxMult = t.dihedrals.reduce((m, d) => Math.max(m, Math.abs(d.mult)), 1);
+    this.maxMult = maxMult;
+    this.qIdx = Int32Array.from(groups.flatMap((g) => [3 * g[0].i, 3 * g[0].j, 3 * g[0].k, 3 * g[0].l]));
+    this.qImproper = Uint8Array.from(groups, (g) => (g[0].improper ? 1 : 0));
+    this.qC0 = new Float64Array(groups.length);
+    this.qAB = new Float64Array(groups.length * maxMult * 2);
+    groups.forEach((g, q) => {
+      for (const d of g) {
+        const n = Math.abs(d.mult), phase = (d.mult < 0 ? -1 : 1) * d.phase * rad;
+        this.qC0[q] += d.kPhi;
+        if (n === 0) this.qC0[q] += d.kPhi * Math.cos(phase);
+        else {
+          this.qAB[2 * (q * maxMult + n - 1)] += d.kPhi * Math.cos(phase);
+          this.qAB[2 * (q * maxMult + n - 1) + 1] += d.kPhi * Math.sin(phase);
+        }
+      }
+    });
     const fq = t.defaults.fudgeQQ;
-    this.pIdx = Int32Array.from(t.pairs.flatMap((p) => [p.i, p.j]));
+    this.pIdx = Int32Array.from(t.pairs.flatMap((p) => [3 * p.i, 3 * p.j]));
     this.pPar = Float64Array.from(t.pairs.flatMap((p) => [p.c6, p.c12, fq * ONE_4PI_EPS0 * t.atoms[p.i].charge * t.atoms[p.j].charge]));
 
     // atom-type pair table of C6/C12 from the combination rule
     const typeNames = [...new Set(t.atoms.map((a) => a.type))];
     const typeIndex = new Map(typeNames.map((s, k) => [s, k]));
-    this.nTypes = typeNames.length;
-    this.typeOf = Int32Array.from(t.atoms, (a) => typeIndex.get(a.type)!);
-    const nt = this.nTypes;
-    this.c6 = new Float64Array(nt * nt);
-    this.c12 = new Float64Array(nt * nt);
+    const nt = typeNames.length;
+    const typeOf = Int32Array.from(t.atoms, (a) => typeIndex.get(a.type)!);
+    const C6 = new Float64Array(nt * nt), C12 = new Float64Array(nt * nt);
     const rule = t.defaults.combRule;
     for (let p = 0; p < nt; p++) {
       for (let q = 0; q < nt; q++) {
@@ -122,23 +153,24 @@ export class ForceField implements Potential {
           c6 = 4 * eps * s6;
           c12 = 4 * eps * s6 * s6;
         }
-        this.c6[p * nt + q] = c6;
-        this.c12[p * nt + q] = c12;
+        C6[p * nt + q] = c6;
+        C12[p * nt + q] = c12;
       }
     }
-    this.qk = Float64Array.from(this.charges, (q) => ONE_4PI_EPS0 * q);
-
-    const count = new Int32Array(n + 1);
-    for (const [i, j] of t.exclusions) count[Math.min(i, j) + 1]++;
-    for (let a = 0; a < n; a++) count[a + 1] += count[a];
-    this.exStart = count;
-    this.exList = new Int32Array(t.exclusions.length);
-    const fill = count.slice(0, n);
-    for (const [i, j] of t.exclusions) {
-      const lo = Math.min(i, j), hi = Math.max(i, j);
-      this.exList[fill[lo]++] = hi;
+    const excluded = new Set(t.exclusions.map(([i, j]) => Math.min(i, j) * n + Math.max(i, j)));
+    const nbJ: number[] = [], nbPar: number[] = [];
+    this.nbStart = new Int32Array(n + 1);
+    for (let a = 0; a < n; a++) {
+      for (let b = a + 1; b < n; b++) {
+        if (excluded.has(a * n + b)) continue;
+        const tt = typeOf[a] * nt + typeOf[b];
+        nbJ.push(3 * b);
+        nbPar.push(C6[tt], C12[tt], ONE_4PI_EPS0 * this.charges[a] * this.charges[b]);
+      }
+      this.nbStart[a + 1] = nbJ.length;
     }
-    for (let a = 0; a < n; a++) this.exList.subarray(count[a], count[a + 1]).sort();
+    this.nbJ = Int32Array.from(nbJ);
+    this.nbPar = Float64Array.from(nbPar);
 
     const isH = (a: number) => {
       const at = t.atomTypes.get(t.atoms[a].type)!;
@@ -177,7 +209,7 @@ export class ForceField implements Potential {
       throw new RangeError(`${this.name}: a configuration needs ${this.dim} coordinates (${this.nAtoms} atoms x 3) from offset ${offset}, but the array has length ${x.length}`);
     }
     this.checkFinite(x, offset, -1);
-    return this.evaluate(x, offset, null, 0, null);
+    return this.evaluateOne(x, offset, null);
   }
 
   forces(x: Float64Array, f: Float64Array, nWalkers: number, energies?: Float64Array): void {
@@ -200,22 +232,33 @@ export class ForceField implements Potential {
     if (x.length < offset + this.dim) throw new RangeError(`${this.name}: a configuration needs ${this.dim} coordinates (${this.nAtoms} atoms x 3), got ${x.length - offset}`);
     this.checkFinite(x, offset, -1);
     const T = this.terms;
-    const total = this.evaluate(x, offset, null, 0, T);
+    const total = this.evaluateOne(x, offset, T);
     return { bond: T[0], angle: T[1], proper: T[2], improper: T[3], lj14: T[4], coulomb14: T[5], lj: T[6], coulomb: T[7], total };
   }
 
-  /** Energy (and forces added into f at fo when f is given); per-term energies into terms when given. */
-  private evaluate(x: ArrayLike<number>, o: number, f: Float64Array | null, fo: number, terms: Float64Array | null): number {
+  /**
+   * One configuration from any array: copied into a scratch Float64Array so that the hot kernel only
+   * ever sees Float64Arrays (keeps V8's code monomorphic); forces go to a scratch buffer.
+   */
+  private evaluateOne(x: ArrayLike<number>, offset: number, terms: Float64Array | null): number {
+    const xs = this.scratchX, fs = this.scratchF;
+    for (let k = 0; k < this.dim; k++) xs[k] = x[offset + k];
+    fs.fill(0);
+    return this.evaluate(xs, 0, fs, 0, terms);
+  }
+
+  /** Energy, with forces added into f at fo; per-term energies into terms when given. */
+  private evaluate(x: Float64Array, o: number, f: Float64Array, fo: number, terms: Float64Array | null): number {
     // ---- bonds: V = kb/2 (r - b0)^2
     let eBond = 0;
     const bI = this.bIdx, bP = this.bPar;
-    for (let b = 0, nb = bP.length / 2; b < nb; b++) {
-      const i = 3 * bI[2 * b], j = 3 * bI[2 * b + 1];
+    for (let b = 0, nb = bP.length >> 1; b < nb; b++) {
+      const i = bI[2 * b], j = bI[2 * b + 1];
       const dx = x[o + i] - x[o + j], dy = x[o + i + 1] - x[o + j + 1], dz = x[o + i + 2] - x[o + j + 2];
       const r = Math.sqrt(dx * dx + dy * dy + dz * dz);
       const kb = bP[2 * b + 1], dr = r - bP[2 * b];
       eBond += 0.5 * kb * dr * dr;
-      if (f) {
+      {
         const s = -kb * dr / r;
         f[fo + i] += s * dx; f[fo + i + 1] += s * dy; f[fo + i + 2] += s * dz;
         f[fo + j] -= s * dx; f[fo + j + 1] -= s * dy; f[fo + j + 2] -= s * dz;
@@ -224,8 +267,8 @@ export class ForceField implements Potential {
     // ---- angles: V = k/2 (theta - theta0)^2
     let eAngle = 0;
     const aI = this.aIdx, aP = this.aPar;
-    for (let a = 0, na = aP.length / 2; a < na; a++) {
-      const i = 3 * aI[3 * a], j = 3 * aI[3 * a + 1], k = 3 * aI[3 * a + 2];
+    for (let a = 0, na = aP.length >> 1; a < na; a++) {
+      const i = aI[3 * a], j = aI[3 * a + 1], k = aI[3 * a + 2];
       const ax = x[o + i] - x[o + j], ay = x[o + i + 1] - x[o + j + 1], az = x[o + i + 2] - x[o + j + 2];
       const cx = x[o + k] - x[o + j], cy = x[o + k + 1] - x[o + j + 1], cz = x[o + k + 2] - x[o + j + 2];
       const a2 = ax * ax + ay * ay + az * az, c2 = cx * cx + cy * cy + cz * cz;
@@ -236,7 +279,7 @@ export class ForceField implements Potential {
       const theta = Math.acos(cos);
       const kt = aP[2 * a + 1], dt = theta - aP[2 * a];
       eAngle += 0.5 * kt * dt * dt;
-      if (f) {
+      {
         let sin = Math.sqrt(1 - cos * cos);
         if (sin < 1e-12) sin = 1e-12;
         const g = kt * dt / sin; // -dV/dtheta * (-1/sin theta)
@@ -249,11 +292,13 @@ export class ForceField implements Potential {
         f[fo + j] -= fix + fkx; f[fo + j + 1] -= fiy + fky; f[fo + j + 2] -= fiz + fkz;
       }
     }
-    // ---- periodic dihedrals: V = k (1 + cos(n phi - phase)), phi in the IUPAC convention
+    // ---- periodic dihedrals: V = k (1 + cos(n phi - phase)), phi in the IUPAC convention.
+    // cos(n phi - phase) = cos(n phi) cos(phase) + sin(n phi) sin(phase), with cos(n phi), sin(n phi)
+    // from cos phi, sin phi by the angle-addition recurrence: no atan2/cos/sin calls.
     let eProper = 0, eImproper = 0;
-    const dI = this.dIdx, dP = this.dPar, dImp = this.dImproper;
-    for (let d = 0, nd = dImp.length; d < nd; d++) {
-      const i = 3 * dI[4 * d], j = 3 * dI[4 * d + 1], k = 3 * dI[4 * d + 2], l = 3 * dI[4 * d + 3];
+    const qI = this.qIdx, qImp = this.qImproper, qC0 = this.qC0, qAB = this.qAB, M = this.maxMult;
+    for (let d = 0, nq = qImp.length; d < nq; d++) {
+      const i = qI[4 * d], j = qI[4 * d + 1], k = qI[4 * d + 2], l = qI[4 * d + 3];
       // r_ij = x_i - x_j, r_kj = x_k - x_j, r_kl = x_k - x_l; m = r_ij x r_kj, n = r_kj x r_kl
       const fx = x[o + i] - x[o + j], fy = x[o + i + 1] - x[o + j + 1], fz = x[o + i + 2] - x[o + j + 2];
       const gx = x[o + k] - x[o + j], gy = x[o + k + 1] - x[o + j + 1], gz = x[o + k + 2] - x[o + j + 2];
@@ -261,15 +306,25 @@ export class ForceField implements Potential {
       const mx = fy * gz - fz * gy, my = fz * gx - fx * gz, mz = fx * gy - fy * gx;
       const nx = gy * hz - gz * hy, ny = gz * hx - gx * hz, nz = gx * hy - gy * hx;
       const g2 = gx * gx + gy * gy + gz * gz, gl = Math.sqrt(g2);
-      const phi = Math.atan2(gl * (fx * nx + fy * ny + fz * nz), mx * nx + my * ny + mz * nz);
-      const kd = dP[3 * d + 1], mult = dP[3 * d + 2], arg = mult * phi - dP[3 * d];
-      const e = kd * (1 + Math.cos(arg));
-      if (dImp[d]) eImproper += e;
+      const m2 = mx * mx + my * my + mz * mz, n2 = nx * nx + ny * ny + nz * nz;
+      const degenerate = m2 < 1e-300 || n2 < 1e-300; // collinear atoms: phi taken as 0, force zero
+      const imn = degenerate ? 0 : 1 / Math.sqrt(m2 * n2);
+      // phi = atan2(|g| f.n, m.n)
+      const c1 = degenerate ? 1 : (mx * nx + my * ny + mz * nz) * imn;
+      const s1 = degenerate ? 0 : gl * (fx * nx + fy * ny + fz * nz) * imn;
+      // cos(n phi), sin(n phi) by the angle-addition recurrence
+      let e = qC0[d], dVdphi = 0, cn = 1, sn = 0;
+      for (let h = 0, b = 2 * d * M; h < M; h++, b += 2) {
+        const c = cn * c1 - sn * s1;
+        sn = sn * c1 + cn * s1;
+        cn = c;
+        const A = qAB[b], B = qAB[b + 1];
+        e += A * cn + B * sn;
+        dVdphi += (h + 1) * (B * cn - A * sn);
+      }
+      if (qImp[d]) eImproper += e;
       else eProper += e;
-      if (f) {
-        const dVdphi = -kd * mult * Math.sin(arg);
-        const m2 = mx * mx + my * my + mz * mz, n2 = nx * nx + ny * ny + nz * nz;
-        if (m2 < 1e-300 || n2 < 1e-300) continue; // collinear atoms: angle undefined, force zero
+      if (!degenerate) {
         // dphi/dx_i = |g|/|m|^2 m, dphi/dx_l = -|g|/|n|^2 n
         const si = -dVdphi * gl / m2, sl = dVdphi * gl / n2;
         const fix = si * mx, fiy = si * my, fiz = si * mz;
@@ -285,53 +340,42 @@ export class ForceField implements Potential {
     // ---- 1-4 pairs: scaled LJ (C6, C12 include fudgeLJ) and Coulomb (qq includes fudgeQQ and ke)
     let eLj14 = 0, eC14 = 0;
     const pI = this.pIdx, pP = this.pPar;
-    for (let p = 0, np = pP.length / 3; p < np; p++) {
-      const i = 3 * pI[2 * p], j = 3 * pI[2 * p + 1];
+    for (let p = 0, np = pI.length >> 1; p < np; p++) {
+      const i = pI[2 * p], j = pI[2 * p + 1];
       const dx = x[o + i] - x[o + j], dy = x[o + i + 1] - x[o + j + 1], dz = x[o + i + 2] - x[o + j + 2];
       const r2 = dx * dx + dy * dy + dz * dz;
       const ir2 = 1 / r2, ir6 = ir2 * ir2 * ir2, ir = Math.sqrt(ir2);
       const v6 = pP[3 * p] * ir6, v12 = pP[3 * p + 1] * ir6 * ir6, vc = pP[3 * p + 2] * ir;
       eLj14 += v12 - v6;
       eC14 += vc;
-      if (f) {
+      {
         const s = (12 * v12 - 6 * v6 + vc) * ir2;
         f[fo + i] += s * dx; f[fo + i + 1] += s * dy; f[fo + i + 2] += s * dz;
         f[fo + j] -= s * dx; f[fo + j + 1] -= s * dy; f[fo + j + 2] -= s * dz;
       }
     }
-    // ---- all non-excluded pairs, no cut-off
+    // ---- all non-excluded pairs, no cut-off (precomputed pair list)
     let eLj = 0, eC = 0;
-    const n = this.nAtoms, T = this.typeOf, nt = this.nTypes, C6 = this.c6, C12 = this.c12, qk = this.qk, q = this.charges;
-    const exS = this.exStart, exL = this.exList;
+    const n = this.nAtoms, nbS = this.nbStart, nbJ = this.nbJ, nbP = this.nbPar;
     for (let a = 0; a < n - 1; a++) {
       const i = 3 * a;
       const xi = x[o + i], yi = x[o + i + 1], zi = x[o + i + 2];
-      const row = T[a] * nt, qa = qk[a];
-      let ex = exS[a];
-      const exEnd = exS[a + 1];
-      let nextEx = ex < exEnd ? exL[ex] : -1;
       let fxi = 0, fyi = 0, fzi = 0;
-      for (let b = a + 1; b < n; b++) {
-        if (b === nextEx) {
-          ex++;
-          nextEx = ex < exEnd ? exL[ex] : -1;
-          continue;
-        }
-        const j = 3 * b;
+      for (let p = nbS[a], pe = nbS[a + 1]; p < pe; p++) {
+        const j = nbJ[p];
         const dx = xi - x[o + j], dy = yi - x[o + j + 1], dz = zi - x[o + j + 2];
         const r2 = dx * dx + dy * dy + dz * dz;
         const ir2 = 1 / r2, ir6 = ir2 * ir2 * ir2;
-        const tt = row + T[b];
-        const v6 = C6[tt] * ir6, v12 = C12[tt] * ir6 * ir6, vc = qa * q[b] * Math.sqrt(ir2);
+        const v6 = nbP[3 * p] * ir6, v12 = nbP[3 * p + 1] * ir6 * ir6, vc = nbP[3 * p + 2] * Math.sqrt(ir2);
         eLj += v12 - v6;
         eC += vc;
-        if (f) {
+        {
           const s = (12 * v12 - 6 * v6 + vc) * ir2;
           fxi += s * dx; fyi += s * dy; fzi += s * dz;
           f[fo + j] -= s * dx; f[fo + j + 1] -= s * dy; f[fo + j + 2] -= s * dz;
         }
       }
-      if (f) {
+      {
         f[fo + i] += fxi; f[fo + i + 1] += fyi; f[fo + i + 2] += fzi;
       }
     }

@@ -20,3 +20,4 @@ export * from './isokann/index.js';
 export * from './dynamics/minimize.js';
 export * from './dynamics/hessian.js';
 export * from './dynamics/saddle.js';
+export * from './symbolic/index.js';

@@ -1,2 +1,4 @@
 export * from './selection.js';
 export * from './shooting.js';
+export * from './likelihood.js';
+export * from './relevance.js';

@@ -25,8 +25,16 @@ export interface MlpConfig {
   outputActivation?: Activation;
   /** Weight initialiser; default 'lecunNormal' for selu, else 'glorotUniform' (the tfjs/Flux default). */
   initializer?: Initializer;
-  /** Dropout rate after each hidden activation, used only while training; default 0 (none). */
+  /** Dropout rate after hidden activations, used only while training; default 0 (none). */
   dropout?: number;
+  /** Which hidden layers dropout follows: 'all' (default) or only the 'last' (as AIMMD's committor net). */
+  dropoutLayers?: 'all' | 'last';
+  /**
+   * 'standard' (default) zeroes units and rescales by 1/(1-rate); 'alpha' is the alpha dropout of
+   * self-normalising networks (Klambauer et al. 2017), which keeps SELU activations at zero mean, unit
+   * variance by setting dropped units to -lambda*alpha and applying the matching affine correction.
+   */
+  dropoutKind?: 'standard' | 'alpha';
   /**
    * Input standardisation applied inside the network, x -> (x - mean) / std, per input coordinate.
    * Part of the model (saved with it, included in input gradients); default none.
@@ -74,7 +82,11 @@ function resolveConfig(c: MlpConfig): ResolvedMlpConfig {
     }
     normalization = { mean: Array.from(mean), std: Array.from(std) };
   }
-  return { layers: [...c.layers], activation, outputActivation, initializer, dropout, seed, normalization };
+  const dropoutLayers = c.dropoutLayers ?? 'all';
+  if (dropoutLayers !== 'all' && dropoutLayers !== 'last') throw new RangeError(`Mlp: dropoutLayers must be 'all' or 'last', got ${String(dropoutLayers)}`);
+  const dropoutKind = c.dropoutKind ?? 'standard';
+  if (dropoutKind !== 'standard' && dropoutKind !== 'alpha') throw new RangeError(`Mlp: dropoutKind must be 'standard' or 'alpha', got ${String(dropoutKind)}`);
+  return { layers: [...c.layers], activation, outputActivation, initializer, dropout, dropoutLayers, dropoutKind, seed, normalization };
 }
 
 function activate(x: tf.Tensor, a: Activation): tf.Tensor {
@@ -88,6 +100,16 @@ function activate(x: tf.Tensor, a: Activation): tf.Tensor {
     case 'softplus': return tf.softplus(x);
     case 'swish': return tf.mul(x, tf.sigmoid(x));
   }
+}
+
+/** Alpha dropout (Klambauer et al. 2017, Eq. 12 ff.): keeps mean 0 / variance 1 of SELU activations. */
+function alphaDropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
+  const alphaP = -1.7580993408473766; // -lambda * alpha of SELU
+  const keep = 1 - rate;
+  const a = 1 / Math.sqrt(keep * (1 + rate * alphaP * alphaP));
+  const b = -a * alphaP * rate;
+  const mask = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', seed), rate), 'float32');
+  return tf.add(tf.mul(tf.add(tf.mul(x, mask), tf.mul(tf.sub(1, mask), alphaP)), a), b);
 }
 
 /**
@@ -227,7 +249,9 @@ export class Mlp {
       h = dense(h, this.kernels[l], this.biases[l]);
       if (l < last) {
         h = activate(h, this.config.activation);
-        if (dropoutSeed !== undefined && this.config.dropout > 0) h = tf.dropout(h, this.config.dropout, undefined, dropoutSeed + l);
+        if (dropoutSeed !== undefined && this.config.dropout > 0 && (this.config.dropoutLayers !== 'last' || l === last - 1)) {
+          h = this.config.dropoutKind === 'alpha' ? alphaDropout(h, this.config.dropout, dropoutSeed + l) : tf.dropout(h, this.config.dropout, undefined, dropoutSeed + l);
+        }
       } else {
         h = activate(h, this.config.outputActivation);
       }

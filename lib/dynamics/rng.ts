@@ -12,6 +12,15 @@ function splitmix32(a: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
+/** Serialisable state of an Rng (JSON-safe). */
+export interface RngState {
+  seed: number;
+  stream: number;
+  s: number[];
+  spare: number;
+  hasSpare: boolean;
+}
+
 export class Rng {
   private readonly s = new Uint32Array(4);
   private spare = 0;
@@ -37,6 +46,23 @@ export class Rng {
     }
     if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
     for (let i = 0; i < 8; i++) this.nextUint32(); // decorrelate nearby seeds
+  }
+
+  /** The full generator state (for checkpoints); `Rng.fromState` continues the stream exactly. */
+  getState(): RngState {
+    return { seed: this.seed, stream: this.stream, s: Array.from(this.s), spare: this.spare, hasSpare: this.hasSpare };
+  }
+
+  /** A generator that continues exactly where the one whose `getState()` gave `state` stood. */
+  static fromState(state: RngState): Rng {
+    if (!state || !Array.isArray(state.s) || state.s.length !== 4 || state.s.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)) {
+      throw new RangeError('Rng.fromState: state.s must be four unsigned 32-bit integers');
+    }
+    const r = new Rng(state.seed, state.stream);
+    r.s.set(state.s);
+    r.spare = state.spare;
+    r.hasSpare = state.hasSpare;
+    return r;
   }
 
   /** An independent generator for sub-task `k` (deterministic in seed, stream and k). */

@@ -68,7 +68,7 @@ export class Trainer {
   /** Mean loss of every epoch run so far. */
   readonly losses: number[] = [];
   private readonly optimizer: tf.Optimizer;
-  private readonly rng: Rng;
+  private rng: Rng;
   private readonly lossFn: LossFn;
   private readonly builtin?: BuiltinLoss;
   private steps = 0;
@@ -219,6 +219,34 @@ export class Trainer {
     return sum / n;
   }
 
+  /**
+   * The optimiser's state (moments, step counts), the shuffling stream and the loss history, JSON-safe,
+   * so a checkpointed training continues exactly as if it had not stopped (with the network's weights
+   * saved alongside).
+   */
+  async getState(): Promise<TrainerState> {
+    const weights = await this.optimizer.getWeights();
+    const out: TrainerState['optimizer'] = [];
+    for (const w of weights) out.push({ name: w.name, shape: w.tensor.shape, values: Array.from(await w.tensor.data()) });
+    return { optimizerName: this.options.optimizer, steps: this.steps, rng: this.rng.getState(), losses: [...this.losses], optimizer: out };
+  }
+
+  /** Restores a state written by `getState` (same optimiser kind and network shape). */
+  async setState(state: TrainerState): Promise<void> {
+    if (!state || state.optimizerName !== this.options.optimizer) throw new RangeError(`Trainer.setState: state is for optimiser ${state?.optimizerName}, this trainer uses ${this.options.optimizer}`);
+    const named = state.optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, w.shape as number[]) }));
+    try {
+      await this.optimizer.setWeights(named);
+    } finally {
+      // setWeights copies values into the optimiser's own variables, except the iteration count
+      for (const w of named) if (!w.tensor.isDisposed) w.tensor.dispose();
+    }
+    this.steps = state.steps;
+    this.rng = Rng.fromState(state.rng);
+    this.losses.length = 0;
+    this.losses.push(...state.losses);
+  }
+
   /** Frees the optimiser state (not the network). */
   dispose(): void {
     this.optimizer.dispose();
@@ -227,6 +255,15 @@ export class Trainer {
     const c = (this.optimizer as unknown as { c?: tf.Tensor }).c;
     if (this.options.optimizer === 'nesterov' && c && !c.isDisposed) c.dispose();
   }
+}
+
+/** Serialised Trainer state (see Trainer.getState). */
+export interface TrainerState {
+  optimizerName: string;
+  steps: number;
+  rng: import('../dynamics/rng.js').RngState;
+  losses: number[];
+  optimizer: { name: string; shape: number[]; values: number[] }[];
 }
 
 /** One-shot convenience: trains `net` for `epochs` epochs with a fresh Trainer and returns the epoch losses. */

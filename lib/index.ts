@@ -21,3 +21,4 @@ export * from './dynamics/minimize.js';
 export * from './dynamics/hessian.js';
 export * from './dynamics/saddle.js';
 export * from './symbolic/index.js';
+export * from './grid/index.js';

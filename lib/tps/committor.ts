@@ -1,0 +1,220 @@
+import { Mlp, Trainer, nextSeed, requireBackend, readJson, writeJson, type MlpConfig, type MlpJson, type TrainerState } from '../nn/index.js';
+import { committorFromRC } from './likelihood.js';
+
+/**
+ * The AIMMD committor model (Jung et al., Eq. 1): a network q(x | w) of the inputs x, with
+ * p_B(x) = 1 / (1 + e^{-q(x)}). Immutable: a snapshot of a CommittorLearner's network.
+ * Inputs are flattened [n][inputs] Float64Arrays (whatever featurisation the caller uses).
+ */
+export class CommittorModel {
+  constructor(private readonly net: Mlp) {
+    if (net.outputDim !== 1) throw new RangeError(`CommittorModel: the network must have one output (q), got ${net.outputDim}`);
+  }
+  get inputs(): number { return this.net.inputDim; }
+  /** Reaction coordinate q(x) (log-odds of B over A) at n inputs. */
+  q(x: ArrayLike<number>, n: number): Float64Array { return this.net.predict(x, n); }
+  /** Committor p_B(x) = sigmoid(q(x)), Eq. 1. */
+  pB(x: ArrayLike<number>, n: number): Float64Array { return this.q(x, n).map(committorFromRC); }
+  /** grad_x q at n inputs, [n][inputs] (reverse-mode through the network). */
+  gradQ(x: ArrayLike<number>, n: number): Float64Array { return this.net.inputGrad(x, n); }
+  toJSON(): { format: 'rarelab.committor'; version: 1; net: MlpJson } { return { format: 'rarelab.committor', version: 1, net: this.net.toJSON() }; }
+  static fromJSON(json: { format: string; version: number; net: MlpJson }): CommittorModel {
+    if (json?.format !== 'rarelab.committor') throw new TypeError(`CommittorModel.fromJSON: not a rarelab.committor object (format ${JSON.stringify(json?.format)})`);
+    return new CommittorModel(Mlp.fromJSON(json.net));
+  }
+  save(path: string): void { writeJson(path, this.toJSON()); }
+  static load(path: string): CommittorModel { return CommittorModel.fromJSON(readJson(path, 'CommittorModel.load') as { format: string; version: number; net: MlpJson }); }
+  dispose(): void { this.net.dispose(); }
+}
+
+export interface CommittorLearnerOptions {
+  /** Number of inputs per shooting point. */
+  inputs: number;
+  /** Nodes per hidden layer; default = inputs (the paper's toy model; half the inputs for molecules). */
+  width?: number;
+  /** Hidden layers; default 4. */
+  hiddenLayers?: number;
+  /** Dropout after the last hidden layer (alpha dropout, as for SELU nets); default 0.1. */
+  dropout?: number;
+  /** Adam learning rate; default 5e-4. */
+  learningRate?: number;
+  /** Train at every `trainEvery`-th update (TPS step); default 2. */
+  trainEvery?: number;
+  /** Epochs over the whole training set per training; default 1. */
+  epochs?: number;
+  /** Minibatch size; default 32 (Keras's default, the paper's framework). */
+  batchSize?: number;
+  /**
+   * Training pauses when one training changes the per-shot loss by less than this fraction, and resumes
+   * when the loss on the grown training set has moved by more than it since the pause; default 1e-3.
+   */
+  flatTolerance?: number;
+  /** Input standardisation inside the network (mean, std per input); default none. */
+  normalization?: MlpConfig['normalization'];
+  seed?: number;
+}
+
+export interface CommittorUpdate {
+  /** The update number (1-based). */
+  update: number;
+  trained: boolean;
+  paused: boolean;
+  /** Per-shot loss (Eq. 3 / committed shots) on all data after this update. */
+  loss: number;
+}
+
+/**
+ * Online maximum-likelihood learner of the committor from shooting outcomes, as in AIMMD's loop (Fig. 2,
+ * step 3; Materials & Methods B): a self-normalising network (SELU, LeCun-normal initialisation, four
+ * hidden layers, alpha dropout 10 % after the last), Adam at lr 5e-4, trained on ALL outcomes so far
+ * (successes and failures) by the likelihood Eq. 3, only every second TPS step, pausing while the loss
+ * stays flat. Deviation, stated: the paper resumes "upon a loss decrease"; we resume when the loss moves
+ * either way beyond the tolerance, since new shots the model mispredicts (a loss increase) must be learned.
+ */
+export class CommittorLearner {
+  readonly options: Readonly<Required<Omit<CommittorLearnerOptions, 'normalization'>>> & Pick<CommittorLearnerOptions, 'normalization'>;
+  private net: Mlp;
+  private trainer: Trainer;
+  private x: number[] = [];
+  private y: number[] = [];
+  private updates = 0;
+  private paused = false;
+  private pausedLoss = NaN;
+  /** Per-update history: loss, trained, paused. */
+  readonly history: CommittorUpdate[] = [];
+
+  constructor(options: CommittorLearnerOptions) {
+    requireBackend('CommittorLearner');
+    const o = {
+      inputs: options.inputs,
+      width: options.width ?? options.inputs,
+      hiddenLayers: options.hiddenLayers ?? 4,
+      dropout: options.dropout ?? 0.1,
+      learningRate: options.learningRate ?? 5e-4,
+      trainEvery: options.trainEvery ?? 2,
+      epochs: options.epochs ?? 1,
+      batchSize: options.batchSize ?? 32,
+      flatTolerance: options.flatTolerance ?? 1e-3,
+      normalization: options.normalization,
+      seed: options.seed ?? nextSeed(),
+    };
+    for (const k of ['inputs', 'width', 'hiddenLayers', 'trainEvery', 'epochs', 'batchSize'] as const) {
+      if (!Number.isInteger(o[k]) || o[k] < 1) throw new RangeError(`CommittorLearner: ${k} must be a positive integer, got ${o[k]}`);
+    }
+    if (!(o.flatTolerance >= 0)) throw new RangeError(`CommittorLearner: flatTolerance must be non-negative, got ${o.flatTolerance}`);
+    this.options = Object.freeze(o);
+    this.net = new Mlp(this.netConfig());
+    this.trainer = this.newTrainer();
+  }
+
+  private netConfig(): MlpConfig {
+    const o = this.options;
+    return {
+      layers: [o.inputs, ...new Array<number>(o.hiddenLayers).fill(o.width), 1],
+      activation: 'selu', outputActivation: 'linear', initializer: 'lecunNormal',
+      dropout: o.dropout, dropoutLayers: 'last', dropoutKind: 'alpha',
+      normalization: o.normalization, seed: o.seed,
+    };
+  }
+
+  private newTrainer(): Trainer {
+    const o = this.options;
+    return new Trainer(this.net, { loss: 'bernoulli-nll', optimizer: 'adam', learningRate: o.learningRate, batchSize: o.batchSize, seed: o.seed + 1 });
+  }
+
+  /** Number of shooting outcomes held. */
+  get size(): number { return this.y.length / 2; }
+  get isPaused(): boolean { return this.paused; }
+
+  /** Adds shooting outcomes: inputs x [n][inputs] and counts nA, nB (halves reaching A, B). */
+  add(x: ArrayLike<number>, nA: ArrayLike<number>, nB: ArrayLike<number>): void {
+    const d = this.options.inputs, n = nA.length;
+    if (x.length !== n * d || nB.length !== n) throw new RangeError(`CommittorLearner.add: ${x.length} input values and ${nB.length} nB for ${n} outcomes of ${d} inputs`);
+    for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new RangeError(`CommittorLearner.add: input ${i % d} of outcome ${Math.floor(i / d)} is ${x[i]}`);
+    for (let i = 0; i < n; i++) {
+      if (!(nA[i] >= 0 && nB[i] >= 0)) throw new RangeError(`CommittorLearner.add: outcome ${i} has counts nA = ${nA[i]}, nB = ${nB[i]}`);
+      for (let k = 0; k < d; k++) this.x.push(x[i * d + k]);
+      this.y.push(nA[i], nB[i]);
+    }
+  }
+
+  /** Per-shot loss of the current network on all data (inference mode). */
+  loss(): number {
+    if (this.size === 0) return NaN;
+    return this.trainer.evaluate(this.x, this.y, this.size);
+  }
+
+  /** One TPS step's update (step 3 of Fig. 2): trains when due and not paused. */
+  update(): CommittorUpdate {
+    this.updates++;
+    let trained = false;
+    let loss = NaN;
+    if (this.size > 0 && this.updates % this.options.trainEvery === 0) {
+      const before = this.loss();
+      const tol = this.options.flatTolerance;
+      if (this.paused && Math.abs(before - this.pausedLoss) > tol * Math.abs(this.pausedLoss)) this.paused = false;
+      if (!this.paused) {
+        this.trainer.fit(this.x, this.y, this.size, { epochs: this.options.epochs });
+        trained = true;
+        loss = this.loss();
+        if (Math.abs(loss - before) <= tol * Math.abs(before)) { this.paused = true; this.pausedLoss = loss; }
+      } else loss = before;
+    }
+    const u = { update: this.updates, trained, paused: this.paused, loss };
+    this.history.push(u);
+    return u;
+  }
+
+  q(x: ArrayLike<number>, n: number): Float64Array { return this.net.predict(x, n); }
+  pB(x: ArrayLike<number>, n: number): Float64Array { return this.q(x, n).map(committorFromRC); }
+
+  /** An immutable copy of the current model. */
+  model(): CommittorModel { return new CommittorModel(this.net.clone()); }
+
+  /** Training inputs [size][inputs] and counts (copies). */
+  data(): { x: Float64Array; nA: Float64Array; nB: Float64Array } {
+    const n = this.size;
+    return { x: Float64Array.from(this.x), nA: Float64Array.from({ length: n }, (_, i) => this.y[2 * i]), nB: Float64Array.from({ length: n }, (_, i) => this.y[2 * i + 1]) };
+  }
+
+  /** Everything needed to continue exactly: network, optimiser, data, schedule. JSON-safe. */
+  async getState(): Promise<CommittorLearnerState> {
+    return { format: 'rarelab.committor-learner', version: 1, options: { ...this.options }, net: this.net.toJSON(), trainer: await this.trainer.getState(), x: [...this.x], y: [...this.y], updates: this.updates, paused: this.paused, pausedLoss: this.pausedLoss, history: this.history.map((h) => ({ ...h })) };
+  }
+
+  static async fromState(s: CommittorLearnerState): Promise<CommittorLearner> {
+    if (s?.format !== 'rarelab.committor-learner') throw new TypeError('CommittorLearner.fromState: not a rarelab.committor-learner state');
+    const l = new CommittorLearner(s.options);
+    l.trainer.dispose();
+    l.net.dispose();
+    l.net = Mlp.fromJSON(s.net);
+    l.trainer = l.newTrainer();
+    await l.trainer.setState(s.trainer);
+    l.x = [...s.x];
+    l.y = [...s.y];
+    l.updates = s.updates;
+    l.paused = s.paused;
+    l.pausedLoss = s.pausedLoss ?? NaN;
+    l.history.push(...s.history);
+    return l;
+  }
+
+  dispose(): void {
+    this.trainer.dispose();
+    this.net.dispose();
+  }
+}
+
+export interface CommittorLearnerState {
+  format: 'rarelab.committor-learner';
+  version: 1;
+  options: CommittorLearnerOptions;
+  net: MlpJson;
+  trainer: TrainerState;
+  x: number[];
+  y: number[];
+  updates: number;
+  paused: boolean;
+  pausedLoss: number | null;
+  history: CommittorUpdate[];
+}

@@ -1,0 +1,2 @@
+// lib/saliency: gradient-based relevance of atoms and inputs for learned reaction coordinates.
+export * from './atom-contributions.js';

@@ -30,3 +30,4 @@ export * from './features/featurization.js';
 export * from './features/internal-coordinates.js';
 export * from './features/symmetry-functions.js';
 export * from './saliency/index.js';
+export * from './paths/index.js';

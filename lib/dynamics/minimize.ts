@@ -84,6 +84,73 @@ function norms(g: Float64Array): { l2: number; max: number } {
   return { l2: Math.sqrt(s), max: m };
 }
 
+/**
+ * Limited-memory BFGS curvature pairs and the two-loop recursion (Nocedal & Wright Alg. 7.4) with
+ * H0 = (s.y / y.y) I; shared by `minimize` and the level-set minimisation of chi-MEP.
+ */
+export class LbfgsHistory {
+  private readonly S: Float64Array[];
+  private readonly Y: Float64Array[];
+  private readonly rho: Float64Array;
+  private readonly alpha: Float64Array;
+  private stored = 0;
+  private head = 0;
+
+  constructor(readonly n: number, readonly memory = 10) {
+    this.S = Array.from({ length: memory }, () => new Float64Array(n));
+    this.Y = Array.from({ length: memory }, () => new Float64Array(n));
+    this.rho = new Float64Array(memory);
+    this.alpha = new Float64Array(memory);
+  }
+
+  /** Number of stored pairs. */
+  get size(): number {
+    return this.stored;
+  }
+
+  reset(): void {
+    this.stored = 0;
+    this.head = 0;
+  }
+
+  /** Stores the pair s = x_new - x_old, y = g_new - g_old when s.y > 0 (positive curvature); returns whether stored. */
+  push(xNew: Float64Array, xOld: Float64Array, gNew: Float64Array, gOld: Float64Array): boolean {
+    const s = this.S[this.head], y = this.Y[this.head];
+    let sy = 0;
+    for (let i = 0; i < this.n; i++) {
+      s[i] = xNew[i] - xOld[i];
+      y[i] = gNew[i] - gOld[i];
+      sy += s[i] * y[i];
+    }
+    if (!(sy > 1e-300)) return false;
+    this.rho[this.head] = 1 / sy;
+    this.head = (this.head + 1) % this.memory;
+    if (this.stored < this.memory) this.stored++;
+    return true;
+  }
+
+  /** d = -H g with the stored curvature (d = -g when empty). */
+  direction(g: Float64Array, d: Float64Array): void {
+    const n = this.n, m = this.memory, S = this.S, Y = this.Y, rho = this.rho, al = this.alpha;
+    for (let i = 0; i < n; i++) d[i] = -g[i];
+    if (this.stored === 0) return;
+    for (let k = 0; k < this.stored; k++) {
+      const j = (this.head - 1 - k + m) % m;
+      al[j] = rho[j] * dot(S[j], d);
+      const a = al[j], y = Y[j];
+      for (let i = 0; i < n; i++) d[i] -= a * y[i];
+    }
+    const last = (this.head - 1 + m) % m;
+    const gamma = 1 / (rho[last] * dot(Y[last], Y[last]));
+    for (let i = 0; i < n; i++) d[i] *= gamma;
+    for (let k = this.stored - 1; k >= 0; k--) {
+      const j = (this.head - 1 - k + m) % m;
+      const c = al[j] - rho[j] * dot(Y[j], d), s = S[j];
+      for (let i = 0; i < n; i++) d[i] += c * s[i];
+    }
+  }
+}
+
 /** Minimises `potential` from `x0` (length potential.dim, the potential's length units). */
 export function minimize(potential: Potential, x0: ArrayLike<number>, options: MinimizeOptions = {}): MinimizeResult {
   const name = `minimize(${potential.name})`;
@@ -99,12 +166,8 @@ export function minimize(potential: Potential, x0: ArrayLike<number>, options: M
   const xt = new Float64Array(n); // trial point
   const gt = new Float64Array(n); // gradient at trial point
   const d = new Float64Array(n); // search direction
-  const S = Array.from({ length: m }, () => new Float64Array(n));
-  const Y = Array.from({ length: m }, () => new Float64Array(n));
-  const rho = new Float64Array(m);
-  const alphaH = new Float64Array(m);
+  const hist = new LbfgsHistory(n, m);
   const eBuf = new Float64Array(1);
-  let stored = 0, head = 0; // circular buffer of correction pairs
   let evaluations = 0;
 
   const evaluate = (at: Float64Array, grad: Float64Array): number => {
@@ -127,29 +190,11 @@ export function minimize(potential: Potential, x0: ArrayLike<number>, options: M
     if (gn.l2 <= tol) { converged = true; message = `gradient norm ${gn.l2.toExponential(3)} <= ${tol}`; break; }
     if (steps >= maxSteps) { message = `not converged after ${maxSteps} steps (gradient norm ${gn.l2.toExponential(3)})`; break; }
 
-    // Search direction: two-loop recursion (N&W Alg. 7.4), H0 = (s.y / y.y) I.
-    for (let i = 0; i < n; i++) d[i] = -g[i];
-    if (stored > 0) {
-      for (let k = 0; k < stored; k++) {
-        const j = (head - 1 - k + m) % m;
-        alphaH[j] = rho[j] * dot(S[j], d);
-        const a = alphaH[j], y = Y[j];
-        for (let i = 0; i < n; i++) d[i] -= a * y[i];
-      }
-      const last = (head - 1 + m) % m;
-      const gamma = 1 / (rho[last] * dot(Y[last], Y[last]));
-      for (let i = 0; i < n; i++) d[i] *= gamma;
-      for (let k = stored - 1; k >= 0; k--) {
-        const j = (head - 1 - k + m) % m;
-        const b = rho[j] * dot(Y[j], d);
-        const c = alphaH[j] - b, s = S[j];
-        for (let i = 0; i < n; i++) d[i] += c * s[i];
-      }
-    }
+    hist.direction(g, d);
     let slope = dot(g, d);
     if (!(slope < 0)) {
       // Not a descent direction (numerical trouble): forget the curvature pairs.
-      stored = 0; head = 0;
+      hist.reset();
       for (let i = 0; i < n; i++) d[i] = -g[i];
       slope = -gn.l2 * gn.l2;
       freshStart = true;
@@ -198,23 +243,11 @@ export function minimize(potential: Potential, x0: ArrayLike<number>, options: M
         message = `line search failed along the steepest-descent direction at step ${steps} (gradient norm ${gn.l2.toExponential(3)}); the energy may be too noisy for the requested gradientTolerance`;
         break;
       }
-      stored = 0; head = 0; freshStart = true; // retry from steepest descent
+      hist.reset(); freshStart = true; // retry from steepest descent
       continue;
     }
     // Accept: store the correction pair when it has positive curvature.
-    const s = S[head], y = Y[head];
-    let sy = 0;
-    for (let i = 0; i < n; i++) {
-      s[i] = xt[i] - x[i];
-      y[i] = gt[i] - g[i];
-      sy += s[i] * y[i];
-    }
-    if (sy > 1e-300) {
-      rho[head] = 1 / sy;
-      head = (head + 1) % m;
-      if (stored < m) stored++;
-      freshStart = false;
-    }
+    if (hist.push(xt, x, gt, g)) freshStart = false;
     x.set(xt);
     g.set(gt);
     energy = eT;

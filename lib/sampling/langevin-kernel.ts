@@ -1,19 +1,41 @@
 import type { Potential } from '../systems/potential.js';
 import { BAOAB, EulerMaruyama } from '../dynamics/langevin.js';
+import { BondConstraints } from '../dynamics/constraints.js';
 import type { Rng } from '../dynamics/rng.js';
 import { instantiate, type ModuleRef } from './module-ref.js';
 import type { TaskKernel } from './runner.js';
 
 /** Integrator recipe; units are the potential's (see lib/dynamics/langevin.ts). */
 export type IntegratorSpec =
-  | { kind: 'baoab'; dt: number; kT: number; friction: number; masses?: number | Float64Array }
+  | {
+      kind: 'baoab'; dt: number; kT: number; friction: number;
+      /** Default: the system's atom masses when it is a molecule (has massesPerCoordinate()), else 1. */
+      masses?: number | Float64Array;
+      /** 'h-bonds': constrain bonds to hydrogen (molecules; SHAKE/RATTLE), for 2 fs steps. */
+      bondConstraints?: 'none' | 'h-bonds';
+      /** Relative SHAKE/RATTLE tolerance (default BondConstraints' 1e-10). */
+      constraintTolerance?: number;
+    }
   | { kind: 'euler-maruyama'; dt: number; kT: number; mobility?: number | Float64Array };
 
 /** A state predicate `(x, offset) => boolean` on one configuration, rebuilt in each worker from a ModuleRef. */
 export type StatePredicate = (x: Float64Array, offset: number) => boolean; // see lib/systems/regions.ts
 
+/** What a molecular force field (lib/forcefield ForceField) offers beyond the Potential contract. */
+interface MolecularPotential extends Potential {
+  readonly masses: Float64Array;
+  massesPerCoordinate(): Float64Array;
+  readonly hydrogenBonds: { pairs: Int32Array; lengths: Float64Array };
+}
+
+const isMolecular = (p: Potential): p is MolecularPotential =>
+  typeof (p as Partial<MolecularPotential>).massesPerCoordinate === 'function' && (p as Partial<MolecularPotential>).hydrogenBonds !== undefined;
+
 export interface LangevinKernelConfig {
-  /** Builds the Potential. */
+  /**
+   * Builds the Potential, or a molecular system `{forceField, ...}` such as
+   * `libRef('loadShippedSystem', 'alanine-dipeptide')` (its force field is used).
+   */
   system: ModuleRef;
   integrator: IntegratorSpec;
   /** Optional states; a task with `stopAtStates` ends on entering either. */
@@ -50,19 +72,39 @@ export interface TrajectoryResult {
 }
 
 /**
+ * The integrator an IntegratorSpec describes for a potential, with molecular defaults: atom masses
+ * when the potential is a force field and no masses are given, and H-bond constraints on request
+ * (returned too, so that start structures can be put on the constraint surface).
+ */
+export function buildIntegrator(potential: Potential, spec: IntegratorSpec): { integrator: BAOAB | EulerMaruyama; constraints?: BondConstraints } {
+  if (spec.kind === 'euler-maruyama') return { integrator: new EulerMaruyama(potential, spec) };
+  if (spec.kind !== 'baoab') throw new TypeError(`langevinKernel: unknown integrator kind ${(spec as { kind: string }).kind}`);
+  let constraints: BondConstraints | undefined;
+  const bc = spec.bondConstraints ?? 'none';
+  if (bc !== 'none') {
+    if (bc !== 'h-bonds') throw new TypeError(`langevinKernel: unknown bondConstraints "${bc}" (use 'none' or 'h-bonds')`);
+    if (!isMolecular(potential)) throw new TypeError(`langevinKernel: bondConstraints 'h-bonds' needs a molecular force field, but ${potential.name} has no hydrogen bonds`);
+    const hb = potential.hydrogenBonds;
+    constraints = new BondConstraints(hb.pairs, hb.lengths, potential.masses, { tolerance: spec.constraintTolerance });
+  }
+  const masses = spec.masses ?? (isMolecular(potential) ? potential.massesPerCoordinate() : undefined);
+  return { integrator: new BAOAB(potential, { dt: spec.dt, kT: spec.kT, friction: spec.friction, masses, constraints }), constraints };
+}
+
+/**
  * Task kernel for Langevin trajectories on any Potential: bursts, shooting trajectories, long runs.
  * Build with a ModuleRef `{module: <lib/index.ts>, export: 'langevinKernel', args: [config]}`.
  */
 export async function langevinKernel(config: LangevinKernelConfig): Promise<TaskKernel<TrajectoryTask, TrajectoryResult>> {
-  const potential = await instantiate<Potential>(config.system);
+  const built = await instantiate<Potential | { forceField: Potential }>(config.system);
+  const potential: Potential = 'forceField' in built && built.forceField ? built.forceField : (built as Potential);
+  if (typeof potential.forces !== 'function' || !Number.isInteger(potential.dim)) {
+    throw new TypeError(`langevinKernel: the system ModuleRef ${JSON.stringify(config.system.export)} built neither a Potential nor an object with a forceField`);
+  }
   const A = config.states?.A ? await instantiate<StatePredicate>(config.states.A) : undefined;
   const B = config.states?.B ? await instantiate<StatePredicate>(config.states.B) : undefined;
   const spec = config.integrator;
-  const integ = spec.kind === 'baoab'
-    ? new BAOAB(potential, spec)
-    : spec.kind === 'euler-maruyama'
-      ? new EulerMaruyama(potential, spec)
-      : (() => { throw new TypeError(`langevinKernel: unknown integrator kind ${(spec as { kind: string }).kind}`); })();
+  const { integrator: integ, constraints } = buildIntegrator(potential, spec);
   const dim = potential.dim;
 
   return (task: TrajectoryTask, rng: Rng): TrajectoryResult => {
@@ -76,6 +118,8 @@ export async function langevinKernel(config: LangevinKernelConfig): Promise<Task
     if (task.stopAtStates && replicas !== 1) throw new Error('langevinKernel: stopAtStates works on single trajectories (replicas = 1)');
     const x = new Float64Array(replicas * dim);
     for (let r = 0; r < replicas; r++) x.set(task.x0, r * dim);
+    // Start on the constraint surface (a no-op for a start taken from a constrained trajectory).
+    if (constraints) constraints.apply(x, replicas);
     let v: Float64Array | undefined;
     if (integ instanceof BAOAB) {
       if (task.v0) {

@@ -2,7 +2,9 @@ import type { Potential } from '../systems/potential.js';
 import { checkConfigurations } from '../systems/potential.js';
 import { Rng } from '../dynamics/rng.js';
 import { BAOAB, EulerMaruyama } from '../dynamics/langevin.js';
-import type { IntegratorSpec, TrajectoryResult } from '../sampling/langevin-kernel.js';
+import type { IntegratorSpec, TrajectoryResult, TrajectoryTask } from '../sampling/langevin-kernel.js';
+import { libRef, type ModuleRef } from '../sampling/module-ref.js';
+import type { TaskRunner } from '../sampling/runner.js';
 
 /**
  * ISOKANN training data: n start points and M short "bursts" (independent trajectories of lag time tau)
@@ -122,6 +124,33 @@ export function burstsFromResults(x: Float64Array, dim: number, results: readonl
   const d: BurstData = { x: Float64Array.from(x), y, n, bursts: M, dim, lag };
   checkBurstData(d, 'burstsFromResults');
   return d;
+}
+
+export interface RunBurstsOptions extends BurstOptions {
+  /** Recipe of the Potential, rebuilt in each worker, e.g. `libRef('MullerBrown')`. */
+  system: ModuleRef;
+  /** Called after each finished start point. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Runs the bursts of `sampleBursts` on a TaskRunner (InlineRunner, WorkerPool): one sampling
+ * `langevinKernel` task per start point with `replicas: bursts`. Same seed, same numbers as
+ * `sampleBursts` in this thread, whatever the number of workers.
+ */
+export async function runBursts(runner: TaskRunner, x: Float64Array, n: number, options: RunBurstsOptions): Promise<BurstData> {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`runBursts: n must be a positive integer, got ${n}`);
+  const dim = x.length / n;
+  if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`runBursts: x has length ${x.length}, not a multiple of n = ${n}`);
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new RangeError(`runBursts: start point ${Math.floor(i / dim)}, coordinate ${i % dim} is ${x[i]} (not finite)`);
+  const M = options.bursts;
+  if (!Number.isInteger(M) || M < 1) throw new RangeError(`runBursts: bursts must be a positive integer, got ${M}`);
+  if (!Number.isInteger(options.seed) || options.seed < 0) throw new RangeError(`runBursts: seed must be a non-negative integer, got ${options.seed}`);
+  const nSteps = lagSteps(options.lag, options.integrator.dt);
+  const kernel = libRef('langevinKernel', { system: options.system, integrator: options.integrator });
+  const tasks: TrajectoryTask[] = Array.from({ length: n }, (_, i) => ({ x0: x.slice(i * dim, (i + 1) * dim), replicas: M, nSteps }));
+  const results = await runner.run<TrajectoryTask, TrajectoryResult>(kernel, tasks, { seed: options.seed, onProgress: options.onProgress });
+  return burstsFromResults(x, dim, results, options.lag);
 }
 
 export interface UniformPointsOptions {

@@ -2,3 +2,5 @@
 export * from './data.js';
 export * from './model.js';
 export * from './learner.js';
+export * from './muller-brown.js';
+export * from './adaptive.js';

@@ -14,14 +14,18 @@ import { IsokannModel, meanOverBursts, shiftScale } from './model.js';
  * The shift-scale removes the constant eigenfunction and the contraction of K^tau, so the iteration
  * converges to the slowest process. chi = 0 / 1 then marks the two metastable sets.
  *
- * Defaults follow ISOKANN.jl (axsk/ISOKANN.jl), whose Müller-Brown setup uses a [2, 20, 20, 1] tanh
- * network trained with Adam (lr 1e-3) plus weight decay 1e-4 ("AdamRegularized"), minibatch 100,
- * one epoch per outer iteration; see lib/isokann/README.md for the Müller-Brown parameters.
+ * Defaults are those of ISOKANN.jl (axsk/ISOKANN.jl) for its Langevin systems: the `smallnet`
+ * [dim, 5, 10, 5, 1] with sigmoid hidden layers and linear output, `NesterovRegularized` (Nesterov
+ * momentum 0.9, lr 1e-3, L2 weight decay 1e-4 added to the gradient), minibatch 100, one epoch per outer
+ * iteration. They need thousands of iterations at ISOKANN.jl's short lag (its Müller-Brown run used
+ * 4000); MULLER_BROWN_ISOKANN (lib/isokann/muller-brown.ts) is a faster tested setup, and
+ * lib/isokann/README.md explains its choices. Deviation: inputs are standardised inside the model
+ * (`standardize`, default true), which ISOKANN.jl leaves to its featurizer.
  */
 export interface IsokannOptions {
-  /** Hidden layer widths; default [20, 20]. */
+  /** Hidden layer widths; default [5, 10, 5] (ISOKANN.jl smallnet). */
   hidden?: number[];
-  /** Hidden activation; default 'tanh' (ISOKANN.jl's own default is 'sigmoid'; both work). */
+  /** Hidden activation; default 'sigmoid' (ISOKANN.jl smallnet). */
   activation?: Activation;
   /** Output activation; default 'linear' (as ISOKANN.jl: the shift-scale keeps targets in [0, 1]). */
   outputActivation?: Activation;
@@ -31,13 +35,13 @@ export interface IsokannOptions {
   dropout?: number;
   /** Standardise inputs with the mean/std of the start points, inside the model; default true. */
   standardize?: boolean;
-  /** 'adam' (default) or 'nesterov' (ISOKANN.jl's NesterovRegularized, momentum 0.9). */
+  /** 'nesterov' (default; ISOKANN.jl's NesterovRegularized, momentum 0.9) or 'adam' (AdamRegularized). */
   optimizer?: 'adam' | 'nesterov';
   /** Learning rate; default 1e-3. */
   learningRate?: number;
   /** L2 weight decay added to the gradient; default 1e-4 (ISOKANN.jl). */
   weightDecay?: number;
-  /** Outer (power) iterations; default 1000. */
+  /** Outer (power) iterations; default 1000 (ISOKANN.jl's `run!` takes the count from the caller). */
   iterations?: number;
   /** Epochs of training on each target; default 1 (ISOKANN.jl `run!(iso, n, epochs=1)`). */
   epochs?: number;
@@ -65,13 +69,13 @@ export class IsokannLearner {
 
   constructor(options: IsokannOptions = {}) {
     const o: ResolvedIsokannOptions = {
-      hidden: options.hidden ?? [20, 20],
-      activation: options.activation ?? 'tanh',
+      hidden: options.hidden ?? [5, 10, 5],
+      activation: options.activation ?? 'sigmoid',
       outputActivation: options.outputActivation ?? 'linear',
       initializer: options.initializer,
       dropout: options.dropout ?? 0,
       standardize: options.standardize ?? true,
-      optimizer: options.optimizer ?? 'adam',
+      optimizer: options.optimizer ?? 'nesterov',
       learningRate: options.learningRate ?? 1e-3,
       weightDecay: options.weightDecay ?? 1e-4,
       iterations: options.iterations ?? 1000,
@@ -91,27 +95,37 @@ export class IsokannLearner {
     this.onProgress = options.onProgress;
   }
 
+  /** A learner with some options replaced (progress callback kept). */
+  with(overrides: Partial<IsokannOptions>): IsokannLearner {
+    return new IsokannLearner({ ...this.options, onProgress: this.onProgress, ...overrides });
+  }
+
   /**
-   * Trains chi on burst data. Needs `await initBackend()` first. Throws TrainingDivergedError (lib/nn)
-   * on a NaN/infinite loss and a clear error if chi collapses to a constant.
+   * Trains chi on burst data. Needs `await initBackend()` first. With `init`, training starts from a
+   * copy of that model's network (architecture and input standardisation included; the learner's
+   * network options are then unused) and the loss history continues — the warm start of adaptive
+   * sampling. Throws TrainingDivergedError (lib/nn) on a NaN/infinite loss and a clear error if chi
+   * collapses to a constant.
    */
-  fit(data: BurstData): IsokannModel {
+  fit(data: BurstData, options: { init?: IsokannModel } = {}): IsokannModel {
     requireBackend('IsokannLearner.fit');
     checkBurstData(data, 'IsokannLearner.fit');
     const o = this.options;
     const { n, bursts: M, dim } = data;
     if (o.orient && o.orient.low.length !== dim) throw new RangeError(`IsokannLearner: orient.low has length ${o.orient.low.length}, expected ${dim}`);
+    const init = options.init;
+    if (init && init.dim !== dim) throw new RangeError(`IsokannLearner.fit: init model has dim ${init.dim}, data ${dim}`);
     const rng = new Rng(o.seed);
     const netSeed = rng.seedInt(), trainSeed = rng.seedInt();
     let normalization: { mean: number[]; std: number[] } | undefined;
-    if (o.standardize) {
+    if (o.standardize && !init) {
       const mean = new Array<number>(dim).fill(0), std = new Array<number>(dim).fill(0);
       for (let i = 0; i < n; i++) for (let k = 0; k < dim; k++) mean[k] += data.x[i * dim + k] / n;
       for (let i = 0; i < n; i++) for (let k = 0; k < dim; k++) std[k] += (data.x[i * dim + k] - mean[k]) ** 2 / n;
       for (let k = 0; k < dim; k++) std[k] = std[k] > 0 ? Math.sqrt(std[k]) : 1;
       normalization = { mean, std };
     }
-    const net = new Mlp({
+    const net = init ? Mlp.fromJSON(init.toJSON().net) : new Mlp({
       layers: [dim, ...o.hidden, 1],
       activation: o.activation,
       outputActivation: o.outputActivation,
@@ -120,8 +134,14 @@ export class IsokannLearner {
       normalization,
       seed: netSeed,
     });
-    const trainer = new Trainer(net, { optimizer: o.optimizer, learningRate: o.learningRate, weightDecay: o.weightDecay, batchSize: o.batchSize, seed: trainSeed });
-    const losses: number[] = [];
+    let trainer: Trainer;
+    try {
+      trainer = new Trainer(net, { optimizer: o.optimizer, learningRate: o.learningRate, weightDecay: o.weightDecay, batchSize: o.batchSize, seed: trainSeed });
+    } catch (e) {
+      net.dispose();
+      throw e;
+    }
+    const losses: number[] = init ? Array.from(init.losses) : [];
     try {
       for (let it = 1; it <= o.iterations; it++) {
         const kchi = meanOverBursts(net.predict(data.y, n * M), n, M);
@@ -142,7 +162,7 @@ export class IsokannLearner {
       const c = net.predict(Float64Array.from(o.orient.low), 1)[0];
       if (c > 0.5) affine = { scale: -1, offset: 1 };
     }
-    const meta = { learner: 'IsokannLearner', options: { ...o, orient: o.orient ? { low: Array.from(o.orient.low) } : undefined }, n, bursts: M, lag: data.lag };
+    const meta = { learner: 'IsokannLearner', options: { ...o, orient: o.orient ? { low: Array.from(o.orient.low) } : undefined }, n, bursts: M, lag: data.lag, warmStart: init !== undefined };
     return new IsokannModel(net, affine, losses, meta);
   }
 }

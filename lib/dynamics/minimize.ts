@@ -1,4 +1,5 @@
 import { checkConfigurations, type Potential } from '../systems/potential.js';
+import { ConvergenceError, positiveOption } from './solver.js';
 
 /**
  * Local energy minimisation of any Potential by L-BFGS (Nocedal & Wright, Numerical Optimization,
@@ -43,20 +44,8 @@ export interface MinimizeResult {
   message: string;
 }
 
-export class MinimizationError extends Error {
-  constructor(message: string, readonly result: MinimizeResult) {
-    super(message);
-    this.name = 'MinimizationError';
-  }
-}
-
-/** Checks that an option is a finite number above a bound (or the default when undefined). */
-export function positiveOption(name: string, v: number | undefined, dflt: number, integer = false): number {
-  if (v === undefined) return dflt;
-  if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {
-    throw new RangeError(`${name} must be a positive ${integer ? 'integer' : 'finite number'}, got ${v}`);
-  }
-  return v;
+export class MinimizationError extends ConvergenceError<MinimizeResult> {
+  constructor(message: string, result: MinimizeResult) { super('MinimizationError', message, result); }
 }
 
 // Line-search constants: Armijo c1, curvature c2 (weak Wolfe, the usual L-BFGS choice), Hager-Zhang

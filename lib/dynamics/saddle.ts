@@ -1,6 +1,6 @@
 import { checkConfigurations, type Potential } from '../systems/potential.js';
 import { numericalHessian, symmetricEigen } from './hessian.js';
-import { positiveOption } from './minimize.js';
+import { ConvergenceError, positiveOption } from './solver.js';
 
 /**
  * Index-1 saddle search by eigenvector following with the partitioned rational-function step (P-RFO;
@@ -54,11 +54,8 @@ export interface SaddleResult {
   message: string;
 }
 
-export class SaddleSearchError extends Error {
-  constructor(message: string, readonly result: SaddleResult) {
-    super(message);
-    this.name = 'SaddleSearchError';
-  }
+export class SaddleSearchError extends ConvergenceError<SaddleResult> {
+  constructor(message: string, result: SaddleResult) { super('SaddleSearchError', message, result); }
 }
 
 /** Lowest root of lambda = sum_i w_i / (lambda - b_i) (w_i = F_i^2), below min(b_i, 0), by bisection. */

@@ -1,6 +1,7 @@
 import { checkConfigurations, type Potential } from '../systems/potential.js';
 import type { ChiField } from '../isokann/model.js';
-import { LbfgsHistory, positiveOption } from '../dynamics/minimize.js';
+import { LbfgsHistory } from '../dynamics/minimize.js';
+import { ConvergenceError, positiveOption } from '../dynamics/solver.js';
 
 /**
  * chi-minimum-energy path (chi-MEP) of AMORE-MD (Kresse, Sikorski & Weber; Fig. 1-3): the curve of
@@ -60,11 +61,9 @@ export interface ChiMepPath {
   message: string;
 }
 
-export class ChiMepError extends Error {
-  constructor(message: string, readonly path: ChiMepPath) {
-    super(message);
-    this.name = 'ChiMepError';
-  }
+/** A chi-MEP branch that stopped early (with throwOnFail); `result` is the partial path. */
+export class ChiMepError extends ConvergenceError<ChiMepPath> {
+  constructor(message: string, result: ChiMepPath) { super('ChiMepError', message, result); }
 }
 
 export interface LevelMinimum {

@@ -1,5 +1,5 @@
 import { checkConfigurations, type Potential } from '../systems/potential.js';
-import { positiveOption } from '../dynamics/minimize.js';
+import { ConvergenceError, positiveOption } from '../dynamics/solver.js';
 import { ArcLengthResampler, arcLength, pathPoints, type PathInterpolation } from './reparametrize.js';
 
 /**
@@ -48,11 +48,8 @@ export interface StringResult {
   message: string;
 }
 
-export class StringMethodError extends Error {
-  constructor(message: string, readonly result: StringResult) {
-    super(message);
-    this.name = 'StringMethodError';
-  }
+export class StringMethodError extends ConvergenceError<StringResult> {
+  constructor(message: string, result: StringResult) { super('StringMethodError', message, result); }
 }
 
 /**

@@ -114,7 +114,7 @@ test('unreachable levels end the branch with a message (or ChiMepError); bad inp
   assert.is(p.complete, false);
   assert.match(p.message, /upward/);
   assert.ok(Math.max(...p.chi) < 0.9 && Math.min(...p.chi) < 0.11, `covered ${Math.min(...p.chi)}..${Math.max(...p.chi)}`);
-  assert.throws(() => chiMep(valley, capped, [-1, 0.3], { from: 0.1, to: 0.95, step: 0.05, maxStep: 0.2, throwOnFail: true }), (e: unknown) => e instanceof ChiMepError && !e.path.complete);
+  assert.throws(() => chiMep(valley, capped, [-1, 0.3], { from: 0.1, to: 0.95, step: 0.05, maxStep: 0.2, throwOnFail: true }), (e: unknown) => e instanceof ChiMepError && !e.result.complete);
   const chi = sigmoidChi(2, 0);
   const r = minimizeOnLevel(valley, chi, [0.3, 1], 0.5, { gradientTolerance: 1e-8 });
   assert.ok(r.converged && Math.abs(r.x[0]) < 1e-8 && Math.abs(r.x[1]) < 1e-7, `level 0.5: ${Array.from(r.x)}`);

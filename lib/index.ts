@@ -32,3 +32,4 @@ export * from './features/internal-coordinates.js';
 export * from './features/symmetry-functions.js';
 export * from './saliency/index.js';
 export * from './paths/index.js';
+export * from './features/set-dihedral.js';

@@ -57,3 +57,52 @@ export function benchmarkTraining(options: TrainingBenchOptions = {}): TrainingB
     net.dispose();
   }
 }
+
+export interface InferenceBenchOptions {
+  /** Layer widths; default [66, 128, 128, 1]. */
+  layers?: number[];
+  activation?: Activation;
+  /** Points per call; default 16384 (evaluated by Mlp in chunks of 4096). */
+  points?: number;
+  /** Timed calls; default 10 (after one untimed call). */
+  repeats?: number;
+  seed?: number;
+}
+
+export interface InferenceBenchResult {
+  backend: string;
+  layers: number[];
+  points: number;
+  /** Network outputs per second (Mlp.predict, Float64Array in and out). */
+  predictPointsPerSecond: number;
+  /** Input gradients per second (Mlp.inputGrad: forward + backward to the inputs). */
+  inputGradPointsPerSecond: number;
+}
+
+/** Throughput of predict and inputGrad on random inputs, as used by chi evaluation and saliency. */
+export function benchmarkInference(options: InferenceBenchOptions = {}): InferenceBenchResult {
+  requireBackend('benchmarkInference');
+  const layers = options.layers ?? [66, 128, 128, 1];
+  const n = options.points ?? 16384;
+  const repeats = options.repeats ?? 10;
+  const rng = new Rng(options.seed ?? 0);
+  const x = new Float64Array(n * layers[0]).map(() => rng.normal());
+  const net = new Mlp({ layers, activation: options.activation ?? 'tanh', seed: options.seed ?? 0 });
+  const time = (f: () => void) => {
+    f();
+    const t0 = performance.now();
+    for (let r = 0; r < repeats; r++) f();
+    return (n * repeats) / ((performance.now() - t0) / 1000);
+  };
+  try {
+    return {
+      backend: backendName() ?? 'unknown',
+      layers,
+      points: n,
+      predictPointsPerSecond: time(() => net.predict(x, n)),
+      inputGradPointsPerSecond: time(() => net.inputGrad(x, n)),
+    };
+  } finally {
+    net.dispose();
+  }
+}

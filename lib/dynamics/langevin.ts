@@ -70,6 +70,21 @@ function checkFinite(name: string, x: Float64Array, e: Float64Array, nWalkers: n
 }
 
 /**
+ * Throws a DivergenceError naming the first walker with a non-finite coordinate. Integrators call it
+ * when a running sum of the new positions is not finite (a free check inside the drift loop), before
+ * the force call: otherwise an exploding run would surface as the force field's bad-input error.
+ */
+export function throwDiverged(name: string, x: Float64Array, nWalkers: number, dim: number, step: number): never {
+  for (let w = 0; w < nWalkers; w++) {
+    for (let k = 0; k < dim; k++) {
+      const v = x[w * dim + k];
+      if (!Number.isFinite(v)) throw new DivergenceError(name, w, step, `coordinate ${k} = ${v}`);
+    }
+  }
+  throw new DivergenceError(name, -1, step, 'non-finite positions');
+}
+
+/**
  * Underdamped Langevin dynamics by BAOAB splitting (Leimkuhler & Matthews 2013):
  * B: v += dt/2 F/m; A: x += dt/2 v; O: v = c1 v + c2 sqrt(kT/m) xi with c1 = exp(-gamma dt),
  * c2 = sqrt(1 - c1^2); A; B. Exact configurational sampling in the harmonic limit.
@@ -165,12 +180,14 @@ export class BAOAB {
     }
     const ke2 = this.ke2Sum, m = this.masses;
     for (let step = 1; step <= nSteps; step++) {
-      let acc = 0;
+      let acc = 0, sum = 0;
       for (let i = 0, k = 0, w = 0; i < n; i++) {
         const vi = v[i] + half * f[i] * invM[k];
         const xi = x[i] + half * vi;
         const vo = c1 * vi + ns[k] * rng.normal();
-        x[i] = xi + half * vo;
+        const xn = xi + half * vo;
+        x[i] = xn;
+        sum += xn;
         v[i] = vo;
         acc += m[k] * vo * vo;
         if (++k === dim) {
@@ -179,6 +196,7 @@ export class BAOAB {
           acc = 0;
         }
       }
+      if (!Number.isFinite(sum)) throwDiverged(p.name, x, nWalkers, dim, step);
       this.keSteps++;
       p.forces(x, f, nWalkers, e);
       for (let i = 0, k = 0; i < n; i++) {
@@ -207,12 +225,15 @@ export class BAOAB {
       }
       cons.rattle(x, v, nWalkers);
     };
+    let step = 0;
     const drift = () => {
       xo.set(x);
-      for (let i = 0; i < n; i++) x[i] += half * v[i];
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += x[i] += half * v[i];
+      if (!Number.isFinite(sum)) throwDiverged(p.name, x, nWalkers, dim, step);
       cons.shake(xo, x, nWalkers, v, half);
     };
-    for (let step = 1; step <= nSteps; step++) {
+    for (step = 1; step <= nSteps; step++) {
       kick();
       drift();
       for (let i = 0, k = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 import type { Potential } from '../systems/potential.js';
 import { checkConfigurations } from '../systems/potential.js';
 import type { BondConstraints } from './constraints.js';
-import { DivergenceError, perDof } from './langevin.js';
+import { DivergenceError, perDof, throwDiverged } from './langevin.js';
 
 export interface VerletOptions {
   /** Time step (ps for molecules). */
@@ -51,7 +51,9 @@ export class VelocityVerlet {
         if (++k === dim) k = 0;
       }
       if (cons) this.xo.set(x);
-      for (let i = 0; i < n; i++) x[i] += dt * v[i];
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += x[i] += dt * v[i];
+      if (!Number.isFinite(sum)) throwDiverged(p.name, x, nWalkers, dim, step);
       if (cons) cons.shake(this.xo, x, nWalkers, v, dt);
       p.forces(x, f, nWalkers, e);
       for (let i = 0, k = 0; i < n; i++) {

@@ -1,4 +1,7 @@
 import { Rng } from '../dynamics/rng.js';
+import { BAOAB } from '../dynamics/langevin.js';
+import { checkConfigurations, type Potential } from '../systems/potential.js';
+import type { Region } from '../systems/regions.js';
 import type { ModuleRef } from '../sampling/module-ref.js';
 import type { TaskRunner } from '../sampling/runner.js';
 import type { TrajectoryResult, TrajectoryTask } from '../sampling/langevin-kernel.js';
@@ -50,4 +53,56 @@ export async function directCommittor(x: Float64Array, o: DirectCommittorOptions
   const m = nA + nB;
   const pB = m > 0 ? nB / m : NaN;
   return { pB, nA, nB, uncommitted: shots - m, stderr: m > 0 ? Math.sqrt((pB * (1 - pB)) / m) : NaN };
+}
+
+export interface CommittorMapOptions {
+  /** Langevin parameters of the dynamics whose committor is wanted (BAOAB; units of the potential). */
+  integrator: { dt: number; kT: number; friction: number; masses?: number | Float64Array };
+  A: Region;
+  B: Region;
+  /** Trajectories per point (default 200). */
+  shots?: number;
+  /** Steps after which a trajectory counts as uncommitted (default 100000). */
+  maxSteps?: number;
+  seed: number;
+  onProgress?: (info: { step: number; active: number }) => void;
+}
+
+/**
+ * Committor of many configurations by brute-force shooting, vectorised: all points x shots run together
+ * as BAOAB walkers with Maxwell-Boltzmann velocities, each stopped when it first enters A or B (checked
+ * every step). The reference committor of the underdamped dynamics itself (velocity-averaged p_B(x)),
+ * which for inertial dynamics differs from the overdamped (Smoluchowski) committor of a grid solver.
+ * Returns p_B per point (NaN where no trajectory committed) and the committed counts.
+ */
+export function committorMap(potential: Potential, points: Float64Array, n: number, o: CommittorMapOptions): { pB: Float64Array; nA: Float64Array; nB: Float64Array } {
+  checkConfigurations(potential, points, n, 'committorMap points');
+  const shots = o.shots ?? 200, maxSteps = o.maxSteps ?? 100000, d = potential.dim;
+  if (!Number.isInteger(shots) || shots < 1) throw new RangeError(`committorMap: shots must be a positive integer, got ${shots}`);
+  const integ = new BAOAB(potential, o.integrator);
+  const rng = new Rng(o.seed);
+  let m = n * shots;
+  let x = new Float64Array(m * d);
+  for (let w = 0; w < m; w++) x.set(points.subarray(Math.floor(w / shots) * d, (Math.floor(w / shots) + 1) * d), w * d);
+  let v = integ.maxwellBoltzmann(m, rng);
+  let owner = Int32Array.from({ length: m }, (_, w) => Math.floor(w / shots));
+  const nA = new Float64Array(n), nB = new Float64Array(n);
+  // points already inside a state commit at once
+  for (let step = 0; step <= maxSteps && m > 0; step++) {
+    if (step > 0) integ.run(x, v, m, 1, rng);
+    let k = 0;
+    for (let w = 0; w < m; w++) {
+      const inA = o.A(x, w * d), inB = !inA && o.B(x, w * d);
+      if (inA) nA[owner[w]]++;
+      else if (inB) nB[owner[w]]++;
+      else {
+        if (k !== w) { x.copyWithin(k * d, w * d, (w + 1) * d); v.copyWithin(k * d, w * d, (w + 1) * d); owner[k] = owner[w]; }
+        k++;
+      }
+    }
+    if (k < m) { m = k; x = x.subarray(0, m * d); v = v.subarray(0, m * d); owner = owner.subarray(0, m); }
+    if (o.onProgress && step % 1000 === 0) o.onProgress({ step, active: m });
+  }
+  const pB = Float64Array.from({ length: n }, (_, i) => (nA[i] + nB[i] > 0 ? nB[i] / (nA[i] + nB[i]) : NaN));
+  return { pB, nA, nB };
 }

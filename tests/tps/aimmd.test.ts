@@ -7,7 +7,8 @@ import { Rng } from '../../lib/dynamics/rng.js';
 import { initBackend } from '../../lib/nn/index.js';
 import { InlineRunner, libRef } from '../../lib/sampling/index.js';
 import { ball } from '../../lib/systems/regions.js';
-import { AimmdRun, CommittorLearner, TwoWayShooting, committorFromRC, directCommittor, type Path } from '../../lib/tps/index.js';
+import { AimmdRun, CommittorLearner, TwoWayShooting, committorFromRC, committorMap, directCommittor, type Path } from '../../lib/tps/index.js';
+import { DoubleWell } from '../../lib/systems/double-well.js';
 
 test.before(async () => {
   await initBackend();
@@ -23,6 +24,19 @@ test('direct committor by shooting matches the exact committor of an overdamped 
   const r = await directCommittor(Float64Array.from([x0]), { runner: new InlineRunner(), kernel, kT: 1, masses: 1, shots: 400, maxSteps: 200000, seed: 3 });
   assert.is(r.uncommitted, 0);
   assert.ok(Math.abs(r.pB - exact) < 3 * r.stderr + 0.02, `p_B ${r.pB} ± ${r.stderr} vs exact ${exact}`);
+});
+
+test('vectorised committor map: in the high-friction limit it approaches the overdamped exact committor', () => {
+  const V = (x: number) => 3 * (x * x - 1) ** 2;
+  const integral = (a: number, b: number) => { let s = 0; const m = 4000, h = (b - a) / m; for (let i = 0; i < m; i++) s += Math.exp(V(a + (i + 0.5) * h)) * h; return s; };
+  const pts = Float64Array.from([-0.3, 0, 0.3]);
+  const r = committorMap(new DoubleWell(1, 3), pts, 3, { integrator: { dt: 0.01, kT: 1, friction: 30 }, A: ball([-2], 1.2), B: ball([2], 1.2), shots: 300, seed: 4 });
+  for (let i = 0; i < 3; i++) {
+    const exact = integral(-0.8, pts[i]) / integral(-0.8, 0.8);
+    const se = Math.sqrt(exact * (1 - exact) / 300);
+    assert.is(r.nA[i] + r.nB[i], 300);
+    assert.ok(Math.abs(r.pB[i] - exact) < 3 * se + 0.02, `x = ${pts[i]}: p_B ${r.pB[i]} vs overdamped ${exact}`);
+  }
 });
 
 test('the committor learner recovers a logistic committor from shooting outcomes (Eq. 3)', () => {

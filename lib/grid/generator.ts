@@ -2,6 +2,7 @@ import type { Potential } from '../systems/potential.js';
 import type { Region } from '../systems/regions.js';
 import { BandCholesky, BandLU } from './band.js';
 import { lanczosLargest } from './lanczos.js';
+import { symmetricEigen } from '../dynamics/hessian.js';
 import { GridInterpolant, type GridInterpolantOptions, type GridGeometry } from './field.js';
 
 /**
@@ -17,7 +18,8 @@ import { GridInterpolant, type GridInterpolantOptions, type GridGeometry } from 
  * S = Pi^{1/2} Q Pi^{-1/2} has constant off-diagonal entries D / h^2.
  *
  * Linear algebra stays sparse: eigenpairs come from Lanczos on the shift-inverted symmetric matrix
- * (-S + tau I)^{-1} with the stationary vector deflated, committors from one sparse solve; both use band
+ * (-S + tau I)^{-1} with the stationary vector deflated (refined by block inverse iteration with
+ * Rayleigh-Ritz), committors from one sparse solve; both use band
  * factorisations with the nodes numbered along the shorter grid side (memory O(N min(nx, ny))).
  *
  * Potentials of more than two coordinates are cut by a plane: `coordinates` picks the two that span
@@ -44,7 +46,7 @@ export interface GridGeneratorOptions {
 export interface GridEigenOptions {
   /** Relative Ritz-residual tolerance of the Lanczos iteration; default 1e-11. */
   tolerance?: number;
-  /** Shift tau of the shift-invert, default 1e-8 * largest diagonal entry of -S. */
+  /** Shift tau of the shift-invert; default max(1e-4 D / h^2, 1e-11 * largest diagonal entry of -S). */
   shift?: number;
 }
 
@@ -203,7 +205,10 @@ export class GridGenerator {
       diag[i] = s;
       if (s > maxDiag) maxDiag = s;
     }
-    const tau = options.shift ?? 1e-8 * maxDiag;
+    // Shift: near the wanted eigenvalues' scale (a fraction of D / h^2) for well-separated Ritz values,
+    // but never below 1e-11 of the largest diagonal entry, where the factorisation would lose definiteness.
+    const hmin = Math.min(this.spacing[0], this.spacing[1]);
+    const tau = options.shift ?? Math.max((1e-4 * this.diffusion) / (hmin * hmin), 1e-11 * maxDiag);
     if (!(tau > 0) || !Number.isFinite(tau)) throw new RangeError(`GridGenerator.eigenfunctions: shift must be positive, got ${tau}`);
     const mat = new BandCholesky(N, this.band);
     for (let i = 0; i < N; i++) {
@@ -234,11 +239,39 @@ export class GridGenerator {
       const tol = options.tolerance ?? 1e-11;
       const lz = lanczosLargest(applyInv, N, k - 1, [psi0], { tolerance: tol });
       if (!lz.converged) throw new Error(`GridGenerator.eigenfunctions: Lanczos did not converge in ${lz.iterations} iterations (residuals ${Array.from(lz.residuals).map((r) => r.toExponential(2))})`);
+      // Lanczos residuals are small for (M + tau)^{-1}; in M they are amplified by the stiff wall modes.
+      // Two block inverse iterations with Rayleigh-Ritz in M damp those components by
+      // (mu + tau) / (mu_stiff + tau) each (Saad, Sec. 5.1), at k - 1 solves per pass.
+      const X = lz.vectors;
       const Mv = new Float64Array(N);
+      for (let pass = 0; pass < 2; pass++) {
+        const Y = X.map((x) => { const y = new Float64Array(N); applyInv(x, y); return y; });
+        for (let a = 0; a < Y.length; a++) {
+          for (let rep = 0; rep < 2; rep++) {
+            for (const u of [psi0, ...Y.slice(0, a)]) { let d = 0; for (let i = 0; i < N; i++) d += u[i] * Y[a][i]; for (let i = 0; i < N; i++) Y[a][i] -= d * u[i]; }
+          }
+          let nrm = 0;
+          for (let i = 0; i < N; i++) nrm += Y[a][i] ** 2;
+          nrm = Math.sqrt(nrm);
+          for (let i = 0; i < N; i++) Y[a][i] /= nrm;
+        }
+        const m = Y.length, G = new Float64Array(m * m);
+        for (let b = 0; b < m; b++) {
+          applyM(Y[b], Mv);
+          for (let a = 0; a < m; a++) { let d = 0; for (let i = 0; i < N; i++) d += Y[a][i] * Mv[i]; G[a * m + b] = d; }
+        }
+        for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) { const v = 0.5 * (G[a * m + b] + G[b * m + a]); G[a * m + b] = v; G[b * m + a] = v; }
+        const { vectors: W } = symmetricEigen(G, m); // ascending mu: slowest first
+        for (let q = 0; q < m; q++) {
+          const x = X[q];
+          x.fill(0);
+          for (let a = 0; a < m; a++) { const c = W[q][a]; for (let i = 0; i < N; i++) x[i] += c * Y[a][i]; }
+        }
+      }
       const pi = this.stationary();
       const xs = this.points;
       for (let q = 0; q < k - 1; q++) {
-        const psi = lz.vectors[q];
+        const psi = X[q];
         applyM(psi, Mv);
         let mu = 0;
         for (let i = 0; i < N; i++) mu += psi[i] * Mv[i];

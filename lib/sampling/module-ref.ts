@@ -28,7 +28,10 @@ async function importModule(specifier: string): Promise<Record<string, unknown>>
     // A plain Node thread (a worker, a tslab kernel) cannot import .ts; tsx's scoped importer can.
     const code = (err as { code?: string }).code;
     if (code !== 'ERR_UNKNOWN_FILE_EXTENSION' && code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    const { tsImport } = await import('tsx/esm/api');
+    // The specifier is a variable so that tslab, which type-checks lib with Node10 resolution (blind to
+    // tsx's "exports" map), does not try to resolve it.
+    const tsxApi = 'tsx/esm/api';
+    const { tsImport } = (await import(tsxApi)) as { tsImport: (url: string, parent: string) => Promise<unknown> };
     return (await tsImport(url, pathToFileURL(join(projectRoot(), 'package.json')).href)) as Record<string, unknown>;
   }
 }

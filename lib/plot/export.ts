@@ -1,0 +1,55 @@
+import { copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { figuresDir } from '../report/notebook.js';
+import { figureJson, figureSize, type Figure } from './figure.js';
+import { plotlyPath, renderImage } from './render.js';
+
+export interface ExportedFigure {
+  html: string;
+  /** Absent when no browser could render images. */
+  png?: string;
+  svg?: string;
+}
+
+/** Copies plotly.min.js into `dir` unless an identical-size copy is there; returns its path. */
+export function sharePlotly(dir: string): string {
+  const src = plotlyPath();
+  const dst = join(dir, 'plotly.min.js');
+  if (!existsSync(dst) || statSync(dst).size !== statSync(src).size) copyFileSync(src, dst);
+  return dst;
+}
+
+/** A standalone page showing the figure, loading plotly.js from `plotlySrc`. */
+export function figureHtml(fig: Figure, plotlySrc: string): string {
+  const { width, height } = figureSize(fig);
+  const title = fig.name ?? 'figure';
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>${title}</title><script src="${plotlySrc}"></script></head>
+<body><div id="fig" style="width:${width}px;height:${height}px"></div>
+<script>const f = ${figureJson(fig).replace(/<\//g, '<\\/')}; Plotly.newPlot('fig', f.data, f.layout, f.config);</script>
+</body></html>
+`;
+}
+
+/**
+ * Writes <dir>/<name>.html (interactive; loads the plotly.min.js copied once into dir's parent, i.e.
+ * figures/plotly.min.js), <name>.png and <name>.svg (rendered by headless Chromium; skipped with a
+ * one-line message when there is none). dir defaults to figures/<notebook>/, name to fig.name.
+ */
+export async function exportFigure(fig: Figure, dir: string = figuresDir(), name: string | undefined = fig.name): Promise<ExportedFigure> {
+  if (!name) throw new Error('exportFigure: the figure has no name; pass one, or create it with figure(data, layout, { name })');
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new Error(`exportFigure: "${name}" is not a usable file name (letters, digits, . _ -)`);
+  sharePlotly(dirname(dir));
+  const out: ExportedFigure = { html: join(dir, `${name}.html`) };
+  writeFileSync(out.html, figureHtml(fig, '../plotly.min.js'));
+  const svg = await renderImage(fig, 'svg');
+  if (svg === null) return out;
+  out.svg = join(dir, `${name}.svg`);
+  writeFileSync(out.svg, svg);
+  const png = await renderImage(fig, 'png', { scale: 2 });
+  if (png !== null) {
+    out.png = join(dir, `${name}.png`);
+    writeFileSync(out.png, Buffer.from(png, 'base64'));
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+import { performance } from 'node:perf_hooks';
+import { displayData, inNotebook, newDisplayId } from './display.js';
+
+export interface Progress {
+  /** Adds n (default 1) finished items. */
+  tick(n?: number): void;
+  /** Sets the number of finished items. */
+  set(done: number): void;
+  /** Marks the loop finished and shows the final line. */
+  done(): void;
+}
+
+/**
+ * Progress of a long loop. In a notebook one output line is updated in place (the saved notebook keeps
+ * only the final line); elsewhere it goes to stderr (rewritten with \r on a terminal, otherwise a line
+ * per ~10%). Updates are throttled to one per `intervalMs` (default 1000).
+ */
+export function progress(label: string, total: number, options: { intervalMs?: number } = {}): Progress {
+  if (!Number.isInteger(total) || total < 0) throw new RangeError(`progress(${label}): total must be a non-negative integer, got ${total}`);
+  const interval = options.intervalMs ?? 1000;
+  const t0 = performance.now();
+  const notebook = inNotebook();
+  const id = newDisplayId();
+  const tty = !notebook && process.stderr.isTTY === true;
+  let count = 0;
+  let last = -Infinity;
+  let lastDecile = -1;
+  let lastCount = -1;
+  let shown = false;
+  let finished = false;
+
+  const line = () => {
+    const s = (performance.now() - t0) / 1000;
+    const pct = total > 0 ? Math.floor((100 * count) / total) : 100;
+    const eta = count > 0 && count < total ? `, ~${((s * (total - count)) / count).toFixed(1)} s left` : '';
+    return `${label}: ${count}/${total} (${pct}%) ${s.toFixed(1)} s${eta}`;
+  };
+  const render = (force: boolean) => {
+    const now = performance.now();
+    if (!force && now - last < interval) return;
+    last = now;
+    if (notebook) {
+      displayData({ 'text/plain': line() }, { id, update: shown, metadata: { rarelab: 'progress' } });
+      shown = true;
+    } else if (tty) {
+      process.stderr.write(`\r${line()}${finished ? '\n' : ''}`);
+    } else {
+      const decile = total > 0 ? Math.floor((10 * count) / total) : 10;
+      if (decile !== lastDecile || (finished && count !== lastCount)) {
+        lastDecile = decile;
+        lastCount = count;
+        process.stderr.write(line() + '\n');
+      }
+    }
+  };
+  return {
+    tick(n = 1) {
+      count += n;
+      render(false);
+    },
+    set(done: number) {
+      count = done;
+      render(false);
+    },
+    done() {
+      if (finished) return;
+      finished = true;
+      render(true);
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as aq from 'arquero';
+import { byMode, figuresDir, mode, notebookName, progress, resultsTable, timer, toCsv, useNotebook, writeData } from '../../lib/report/index.js';
+import { projectRoot } from '../../lib/project/root.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'rarelab-report-'));
+
+function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
+  const old = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  for (const [k, v] of Object.entries(vars)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+  try { return fn(); } finally {
+    for (const [k, v] of Object.entries(old)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+  }
+}
+
+test('mode comes from RARELAB_MODE, quick by default, and rejects other values', () => {
+  withEnv({ RARELAB_MODE: undefined }, () => { assert.is(mode(), 'quick'); assert.is(byMode({ quick: 10, full: 1000 }), 10); });
+  withEnv({ RARELAB_MODE: 'full' }, () => { assert.is(mode(), 'full'); assert.is(byMode({ quick: 10, full: 1000 }), 1000); });
+  withEnv({ RARELAB_MODE: 'quick' }, () => assert.is(mode(), 'quick'));
+  withEnv({ RARELAB_MODE: 'Full' }, () => assert.throws(() => mode(), /RARELAB_MODE must be "quick" or "full", got "Full"/));
+});
+
+test('notebook name: RARELAB_NOTEBOOK, then JPY_SESSION_NAME; figures dir under the project root', () => {
+  withEnv({ RARELAB_NOTEBOOK: undefined, JPY_SESSION_NAME: undefined }, () => assert.throws(() => notebookName(), /useNotebook/));
+  withEnv({ RARELAB_NOTEBOOK: 'amore-md', JPY_SESSION_NAME: undefined }, () => assert.is(notebookName(), 'amore-md'));
+  withEnv({ RARELAB_NOTEBOOK: undefined, JPY_SESSION_NAME: '/home/u/rarelab/notebooks/tps.ipynb' }, () => assert.is(notebookName(), 'tps'));
+  withEnv({ RARELAB_NOTEBOOK: '../evil' }, () => assert.throws(() => notebookName(), /not a usable notebook name/));
+  assert.throws(() => useNotebook('a/b'), /not a usable notebook name/);
+  const name = `test-report-${process.pid}`;
+  try {
+    assert.is(figuresDir(name), join(projectRoot(), 'figures', name));
+  } finally {
+    rmSync(join(projectRoot(), 'figures', name), { recursive: true, force: true });
+  }
+});
+
+test('writeData: CSV reads back identically with arquero, JSON holds the rows', () => {
+  const x = Float64Array.from([0.1, -2.5e-7, 1 / 3, 123456.789]);
+  const label = ['a', 'comma, inside', 'quote "q"', 'plain'];
+  const { csv, json } = writeData('columns', { x, label, n: [1, 2, 3, 4] }, { dir: tmp });
+  const back = aq.fromCSV(readFileSync(csv, 'utf8'));
+  assert.equal(back.columnNames(), ['x', 'label', 'n']);
+  assert.equal(back.array('x'), Array.from(x)); // exact doubles
+  assert.equal(back.array('label'), label);
+  assert.equal(back.array('n'), [1, 2, 3, 4]);
+  const rows = JSON.parse(readFileSync(json, 'utf8'));
+  assert.equal(rows[2], { x: 1 / 3, label: 'quote "q"', n: 3 });
+  assert.is(rows.length, 4);
+
+  const r = writeData('rows', [{ a: 1, b: 'u' }, { a: NaN, c: true }], { dir: tmp });
+  assert.is(readFileSync(r.csv, 'utf8'), 'a,b,c\n1,u,\nNaN,,true\n');
+  assert.equal(JSON.parse(readFileSync(r.json, 'utf8')), [{ a: 1, b: 'u', c: null }, { a: null, b: null, c: true }]);
+});
+
+test('writeData rejects ragged columns and bad names', () => {
+  assert.throws(() => writeData('bad', { a: [1, 2], b: [1] }, { dir: tmp }), /column "b" has 1 values, column "a" has 2/);
+  assert.throws(() => writeData('../x', { a: [1] }, { dir: tmp }), /not a usable file name/);
+  assert.throws(() => toCsv({ a: 3 as unknown as number[] }), /column "a" is not an array/);
+});
+
+test('results table: pass/fail per check and results.json in the documented form', () => {
+  const t = resultsTable();
+  t.close('saddle 1 x', -0.822, -0.8205, 0.02);
+  t.close('saddle 2 x', 0.212, 0.3, 0.02);
+  t.atMost('chi-MEP to MEP mean distance', 0.031, 0.05);
+  t.atLeast('|r| chi vs eigenfunction', NaN, 0.95, 'high');
+  t.add({ quantity: 'basins separated', paper: 'yes', ours: 'yes', tolerance: null, pass: true });
+  assert.equal(t.rows.map((r) => r.pass), [true, false, true, false, true]);
+  assert.is(t.allPass, false);
+  const path = withEnv({ RARELAB_MODE: 'full' }, () => t.write({ dir: tmp }));
+  assert.is(path, join(tmp, 'results.json'));
+  assert.equal(JSON.parse(readFileSync(path, 'utf8')), {
+    mode: 'full',
+    rows: [
+      { quantity: 'saddle 1 x', paper: -0.822, ours: -0.8205, tolerance: 0.02, pass: true },
+      { quantity: 'saddle 2 x', paper: 0.212, ours: 0.3, tolerance: 0.02, pass: false },
+      { quantity: 'chi-MEP to MEP mean distance', paper: null, ours: 0.031, tolerance: '≤ 0.05', pass: true },
+      { quantity: '|r| chi vs eigenfunction', paper: 'high', ours: null, tolerance: '≥ 0.95', pass: false },
+      { quantity: 'basins separated', paper: 'yes', ours: 'yes', tolerance: null, pass: true },
+    ],
+  });
+  assert.match(t.html(), /<tr style="background:#fdd"><td>saddle 2 x<\/td>/);
+  assert.match(t.text(), /3\/5 pass \(quick mode\)/);
+  assert.throws(() => t.close('x', 1, 1, -1), /tolerance must be ≥ 0/);
+  assert.throws(() => t.add({ quantity: '', paper: 1, ours: 1, tolerance: 1, pass: true }), /quantity must be a non-empty string/);
+});
+
+test('timer records sections in order, passes values through and times promises', async () => {
+  const t = timer();
+  assert.is(t.time('sync', () => 42), 42);
+  const v = await t.time('async', async () => 'done');
+  assert.is(v, 'done');
+  assert.throws(() => t.time('throws', () => { throw new Error('inner'); }), /inner/);
+  const end = t.start('manual');
+  const s = end();
+  assert.throws(() => end(), /already ended/);
+  assert.equal(t.sections.map((x) => x.label), ['sync', 'async', 'throws', 'manual']);
+  assert.ok(t.sections.every((x) => Number.isFinite(x.seconds) && x.seconds >= 0));
+  assert.is(t.seconds('manual'), s);
+  assert.throws(() => t.seconds('nope'), /no section "nope"/);
+  assert.match(t.text(), /^section\s+seconds\n/);
+});
+
+test('progress outside a notebook writes one line per tenth to stderr when not a terminal', () => {
+  const lines: string[] = [];
+  const write = process.stderr.write;
+  const isTTY = process.stderr.isTTY;
+  process.stderr.write = ((s: string) => { lines.push(s); return true; }) as typeof process.stderr.write;
+  (process.stderr as { isTTY?: boolean }).isTTY = false;
+  try {
+    const p = progress('walkers', 20, { intervalMs: 0 });
+    for (let i = 0; i < 20; i++) p.tick();
+    p.done();
+  } finally {
+    process.stderr.write = write;
+    (process.stderr as { isTTY?: boolean }).isTTY = isTTY;
+  }
+  assert.is(lines.length, 11); // the first tick, then one per tenth; done() repeats nothing
+  assert.match(lines[0], /^walkers: 1\/20 \(5%\)/);
+  assert.match(lines[1], /^walkers: 2\/20 \(10%\)/);
+  assert.match(lines[lines.length - 1], /^walkers: 20\/20 \(100%\)/);
+  assert.throws(() => progress('x', -1), /total must be a non-negative integer/);
+});
+
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+test.run();

@@ -1,0 +1,195 @@
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { inspect } from 'node:util';
+import { projectRoot } from '../../lib/project/root.js';
+import { cellFailure, type CellFailure } from './failures.js';
+import { joinText, readNotebook, writeNotebook, type CodeCell, type DisplayDataOutput, type Notebook } from './nbformat.js';
+
+// The slice of tslab's internals we drive (tslab/dist/{converter,executor,jupyter}.js, tslab 1.0.x).
+interface Converter { close(): void }
+interface Executor { execute(src: string): Promise<boolean>; close(): void }
+interface DisplayMessage { data: Record<string, string>; metadata: Record<string, unknown>; transient?: { display_id?: string } }
+interface TslabJupyter { lastWriteDisplayData: ((msg: DisplayMessage, update: boolean) => void) | null }
+
+export interface ExecuteOptions {
+  /** RARELAB_MODE for the run; default 'quick'. */
+  mode?: 'quick' | 'full';
+  /**
+   * Where to save the executed notebook. Default: over the notebook itself when every cell passed,
+   * else <tmpdir>/rarelab-reproduce/<name>.ipynb (the committed notebook is left alone). null: not saved.
+   */
+  output?: string | null;
+  /** Project folder (the working directory of the cells); default projectRoot(). */
+  root?: string;
+  /** Progress lines; default: written to stderr. */
+  log?: (line: string) => void;
+}
+
+export interface CellResult {
+  /** Index among all cells. */
+  index: number;
+  seconds: number;
+  ok: boolean;
+}
+
+export interface NotebookResult {
+  path: string;
+  name: string;
+  ok: boolean;
+  seconds: number;
+  /** The code cells that ran, in order (execution stops at the first failure). */
+  cells: CellResult[];
+  failure?: CellFailure;
+  savedTo?: string;
+  notebook: Notebook;
+}
+
+const RUN_ENV = ['RARELAB_MODE', 'RARELAB_NOTEBOOK', 'RARELAB_FIGURES'] as const;
+
+/**
+ * Runs a tslab notebook headless with tslab's own converter and executor (no Jupyter, no Python):
+ * cells are type-checked and run in order in this process with the project folder as working
+ * directory — the same compile as the rarelab Jupyter kernel. stdout/stderr and display data are
+ * captured into the notebook's outputs. A cell fails when tslab reports failure, when its stderr holds
+ * a compile or runtime error (see failures.ts), or on an unhandled rejection/exception while it runs;
+ * execution stops there.
+ */
+export async function executeNotebook(path: string, options: ExecuteOptions = {}): Promise<NotebookResult> {
+  const abs = resolve(path);
+  const root = options.root ?? projectRoot();
+  const name = basename(abs).replace(/\.ipynb$/, '');
+  const stderrWrite = process.stderr.write.bind(process.stderr);
+  const log = options.log ?? ((line: string) => void stderrWrite(line + '\n'));
+  const nb = readNotebook(abs);
+  const code = nb.cells.map((c, i) => [c, i] as const).filter(([c]) => c.cell_type === 'code') as Array<readonly [CodeCell, number]>;
+  for (const [c] of code) { c.outputs = []; c.execution_count = null; }
+
+  const req = createRequire(join(root, 'package.json'));
+  const { createConverter } = req('tslab/dist/converter.js') as { createConverter(o: { isJS: boolean; isBrowser: boolean }): Converter };
+  const { createExecutor } = req('tslab/dist/executor.js') as { createExecutor(root: string, convs: unknown, con: { log: (...a: unknown[]) => void; error: (...a: unknown[]) => void }): Executor };
+  const jupyter = req('tslab/dist/jupyter.js') as TslabJupyter;
+
+  const saved = {
+    cwd: process.cwd(),
+    env: Object.fromEntries(RUN_ENV.map((k) => [k, process.env[k]])),
+    stdout: process.stdout.write,
+    stderr: process.stderr.write,
+    display: jupyter.lastWriteDisplayData,
+  };
+  let current: CodeCell | null = null;
+  const displays = new Map<string, DisplayDataOutput>();
+  let lastEcho = -Infinity;
+
+  const writeStream = (stream: 'stdout' | 'stderr', text: string) => {
+    if (!current || text === '') return;
+    const last = current.outputs[current.outputs.length - 1];
+    if (last && last.output_type === 'stream' && last.name === stream) last.text = joinText(last.text) + text;
+    else current.outputs.push({ output_type: 'stream', name: stream, text });
+  };
+  const hook = (stream: 'stdout' | 'stderr') => ((chunk: string | Uint8Array, enc?: unknown, cb?: unknown) => {
+    writeStream(stream, typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    const done = typeof enc === 'function' ? enc : cb;
+    if (typeof done === 'function') (done as () => void)();
+    return true;
+  }) as typeof process.stdout.write;
+  const onDisplay = (msg: DisplayMessage, update: boolean) => {
+    const id = msg.transient?.display_id;
+    if (update && id) {
+      const out = displays.get(id);
+      if (out) { out.data = { ...msg.data }; out.metadata = { ...msg.metadata }; }
+    } else if (current) {
+      const out: DisplayDataOutput = { output_type: 'display_data', data: { ...msg.data }, metadata: { ...msg.metadata } };
+      current.outputs.push(out);
+      if (id) displays.set(id, out);
+    }
+    // Echo progress lines (lib/report progress) to the terminal now and then.
+    const now = performance.now();
+    if (msg.metadata?.rarelab === 'progress' && now - lastEcho > 5000) {
+      lastEcho = now;
+      log(`[${name}]     ${msg.data['text/plain'] ?? ''}`);
+    }
+  };
+  const onRejection = (reason: unknown) => writeStream('stderr', `UnhandledPromiseRejection: ${inspect(reason)}\n`);
+  const onException = (err: unknown) => writeStream('stderr', `UncaughtException: ${inspect(err)}\n`);
+
+  const t0 = performance.now();
+  const cells: CellResult[] = [];
+  let failure: CellFailure | undefined;
+  let executor: Executor | null = null;
+  let converter: Converter | null = null;
+  try {
+    process.chdir(root);
+    process.env.RARELAB_MODE = options.mode ?? 'quick';
+    process.env.RARELAB_NOTEBOOK = name;
+    process.env.RARELAB_FIGURES = 'static';
+    process.on('unhandledRejection', onRejection);
+    process.on('uncaughtException', onException);
+    jupyter.lastWriteDisplayData = onDisplay;
+    // tslab's converter takes the working directory as its rootDir, hence chdir first.
+    converter = createConverter({ isJS: false, isBrowser: false });
+    const conv = converter;
+    executor = createExecutor(root, { node: conv, get browser(): Converter { throw new Error('browser-mode cells are not supported'); }, close: () => conv.close() }, { log: console.log, error: console.error });
+
+    let count = 0;
+    for (const [cell, index] of code) {
+      const src = joinText(cell.source);
+      const head = src.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 70) ?? '';
+      log(`[${name}] cell ${cells.length + 1}/${code.length} (${((performance.now() - t0) / 1000).toFixed(1)} s): ${head}`);
+      cell.execution_count = ++count;
+      current = cell;
+      const tc = performance.now();
+      process.stdout.write = hook('stdout');
+      process.stderr.write = hook('stderr');
+      let ok: boolean;
+      try {
+        ok = await executor.execute(src);
+        await new Promise((r) => setImmediate(r)); // let unhandled rejections of this cell surface
+      } finally {
+        process.stdout.write = saved.stdout;
+        process.stderr.write = saved.stderr;
+      }
+      const found = cellFailure(cell, index);
+      if (!ok || found) {
+        failure = found ?? { cell: index, kind: 'tslab reported failure', text: '' };
+        ok = false;
+      }
+      cells.push({ index, seconds: (performance.now() - tc) / 1000, ok });
+      if (!ok) break;
+    }
+  } finally {
+    current = null;
+    process.stdout.write = saved.stdout;
+    process.stderr.write = saved.stderr;
+    executor?.close();
+    jupyter.lastWriteDisplayData = saved.display;
+    process.off('unhandledRejection', onRejection);
+    process.off('uncaughtException', onException);
+    for (const k of RUN_ENV) {
+      if (saved.env[k] === undefined) delete process.env[k];
+      else process.env[k] = saved.env[k];
+    }
+    process.chdir(saved.cwd);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const ok = failure === undefined;
+  let savedTo: string | undefined;
+  if (options.output !== null) {
+    if (options.output !== undefined) savedTo = resolve(saved.cwd, options.output);
+    else if (ok) savedTo = abs;
+    else {
+      mkdirSync(join(tmpdir(), 'rarelab-reproduce'), { recursive: true });
+      savedTo = join(tmpdir(), 'rarelab-reproduce', `${name}.ipynb`);
+    }
+    writeNotebook(savedTo, nb);
+  }
+  if (failure) {
+    log(`[${name}] FAILED at cell ${cells.length}/${code.length} (${failure.kind}):`);
+    for (const l of (failure.text || '(no message)').split('\n').slice(0, 30)) log(`    ${l}`);
+  } else {
+    log(`[${name}] ok: ${code.length} cells in ${seconds.toFixed(1)} s`);
+  }
+  return { path: abs, name, ok, seconds, cells, failure, savedTo, notebook: nb };
+}

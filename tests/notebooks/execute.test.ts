@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { closeBrowser, chromiumPath } from '../../lib/plot/render.js';
+import { projectRoot } from '../../lib/project/root.js';
+import { executeNotebook } from '../../scripts/notebook/execute.js';
+import { classifyStderr } from '../../scripts/notebook/failures.js';
+import { joinText, type CodeCell } from '../../scripts/notebook/nbformat.js';
+
+const fixtures = join(projectRoot(), 'tests', 'fixtures');
+const tmp = mkdtempSync(join(tmpdir(), 'rarelab-exec-'));
+const quiet = () => {};
+
+test('passing notebook: every cell runs, outputs and display data are saved, nbformat 4 valid', async () => {
+  const out = join(tmp, 'passing.ipynb');
+  const res = await executeNotebook(join(fixtures, 'passing.ipynb'), { output: out, log: quiet });
+  assert.ok(res.ok, res.failure?.text);
+  assert.is(res.cells.length, 4);
+  const nb = JSON.parse(readFileSync(out, 'utf8'));
+  assert.is(nb.nbformat, 4);
+  const code = nb.cells.filter((c: CodeCell) => c.cell_type === 'code') as CodeCell[];
+  assert.equal(code.map((c) => c.execution_count), [1, 2, 3, 4]);
+  assert.equal(code[1].outputs, [{ output_type: 'stream', name: 'stdout', text: ['V = -146.70\n'] }]);
+  assert.equal(code[2].outputs[0], { output_type: 'display_data', data: { 'text/html': ['<b>V_min = -146.70</b>'] }, metadata: {} });
+  const fig = code[3].outputs[0];
+  assert.is(fig.output_type, 'display_data');
+  if (fig.output_type !== 'display_data') return;
+  if (chromiumPath()) {
+    // static figure: a PNG (base64) of the layout size, no plotly.js in the saved notebook
+    const png = Buffer.from(joinText(fig.data['image/png']), 'base64');
+    assert.equal([png.readUInt32BE(16), png.readUInt32BE(20)], [320, 240]);
+    assert.equal(fig.metadata, { 'image/png': { width: 320, height: 240 } });
+  }
+  assert.equal(fig.data['text/plain'], ['figure fixture']);
+  assert.ok(readFileSync(out).length < 100_000, 'saved notebook stays small');
+  assert.is(process.env.RARELAB_FIGURES, undefined, 'run environment restored');
+  await closeBrowser();
+});
+
+test('runtime error: the failing cell is reported, later cells do not run, the error text is kept', async () => {
+  const res = await executeNotebook(join(fixtures, 'runtime-error.ipynb'), { output: null, log: quiet });
+  assert.is(res.ok, false);
+  assert.equal(res.cells.map((c) => c.ok), [true, false]);
+  assert.is(res.failure?.cell, 1);
+  assert.is(res.failure?.kind, 'runtime error');
+  assert.match(res.failure!.text, /Error: deliberate runtime failure/);
+  const last = res.notebook.cells[2] as CodeCell;
+  assert.equal([last.outputs, last.execution_count], [[], null]);
+});
+
+test('type error: tslab\'s diagnostic fails the cell before it runs', async () => {
+  const res = await executeNotebook(join(fixtures, 'type-error.ipynb'), { output: null, log: quiet });
+  assert.is(res.ok, false);
+  assert.is(res.failure?.kind, 'compile error');
+  assert.is(res.failure?.text, "1:7 - Type 'string' is not assignable to type 'number'.");
+  assert.is(res.cells.length, 1);
+});
+
+test('unhandled rejection of a promise a cell started fails that cell', async () => {
+  const res = await executeNotebook(join(fixtures, 'async-error.ipynb'), { output: null, log: quiet });
+  assert.is(res.ok, false);
+  assert.is(res.failure?.kind, 'unhandled error');
+  assert.match(res.failure!.text, /^UnhandledPromiseRejection: Error: deliberate async failure/);
+});
+
+test('failed runs are saved outside the notebook folder by default', async () => {
+  const res = await executeNotebook(join(fixtures, 'type-error.ipynb'), { log: quiet });
+  assert.is(res.savedTo, join(tmpdir(), 'rarelab-reproduce', 'type-error.ipynb'));
+  assert.match(readFileSync(res.savedTo!, 'utf8'), /not assignable to type 'number'/);
+});
+
+test('stderr classification: tslab errors yes, ordinary warnings no', () => {
+  assert.is(classifyStderr("lib/x.ts 31:39 - Cannot find module 'y'.\n"), 'compile error');
+  assert.is(classifyStderr('Error: boom\n    at evalmachine.<anonymous>:2:7\n'), 'runtime error');
+  assert.is(classifyStderr('UncaughtException: Error: x\n'), 'unhandled error');
+  assert.is(classifyStderr('rarelab plot: no Chromium at /usr/bin/chromium; figures are written as HTML only\n'), null);
+  assert.is(classifyStderr('(node:12) ExperimentalWarning: something\nwalkers: 3/10 (30%) 1.0 s\n'), null);
+});
+
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+test.run();

@@ -18,7 +18,8 @@ import { ConvergenceError, positiveOption } from '../dynamics/solver.js';
  *  - Minimisation within the level set: projected-gradient L-BFGS. The search direction is built from
  *    projected gradients P grad V, P = I - u u^T, u = grad chi / |grad chi|, projected onto the tangent
  *    space; each trial point is pulled back onto the level set by the Newton steps above (retraction)
- *    and accepted by an Armijo test on V. Converged when |P grad V| <= gradientTolerance.
+ *    and accepted by an Armijo test on the merit V - lambda (chi - c), lambda = grad V . grad chi /
+ *    |grad chi|^2 the Lagrange multiplier. Converged when |P grad V| <= gradientTolerance.
  *  - Continuation: from each start point, its own level chi(start) is solved first, then the levels of
  *    the grid from..to (step `step`) above it in increasing order and those below it in decreasing
  *    order, each starting from the previous solution. A level further away than `maxStep` (|dc| /
@@ -35,7 +36,7 @@ export interface ChiMepOptions {
   levels?: ArrayLike<number>;
   /** |P grad V| at which a level is solved (energy / length); default 1e-3. */
   gradientTolerance?: number;
-  /** |chi(x) - c| accepted as on the level; default 1e-8. */
+  /** |chi(x) - c| accepted as on the level; default 1e-6 (above float32 rounding of a network chi). */
   levelTolerance?: number;
   /** L-BFGS iterations per level; default 1000. */
   maxIterations?: number;
@@ -99,7 +100,7 @@ class LevelProblem {
   }
 
   /** Energy, gradient g and projected gradient gp = (I - u u^T) g at x (chi and grad chi refreshed). */
-  energyAndProjected(x: Float64Array, g: Float64Array, gp: Float64Array): { energy: number; chi: number; gpNorm: number } {
+  energyAndProjected(x: Float64Array, g: Float64Array, gp: Float64Array): { energy: number; chi: number; gpNorm: number; lambda: number } {
     this.potential.forces(x, this.f, 1, this.e);
     const chi = this.chi(x);
     const n = this.dim, gc = this.gradChi;
@@ -108,7 +109,7 @@ class LevelProblem {
     const c = gg > 0 ? gdot / gg : 0;
     let s = 0;
     for (let i = 0; i < n; i++) { gp[i] = g[i] - c * gc[i]; s += gp[i] * gp[i]; }
-    return { energy: this.e[0], chi, gpNorm: Math.sqrt(s) };
+    return { energy: this.e[0], chi, gpNorm: Math.sqrt(s), lambda: c };
   }
 
   /** Newton steps onto chi = c (in place); false when grad chi vanishes or 50 steps do not suffice. */
@@ -162,8 +163,11 @@ function solveLevel(P: LevelProblem, x0: Float64Array, c: number, tol: number, m
       for (let i = 0; i < n; i++) xt[i] = x[i] + alpha * d[i];
       if (P.project(xt, c)) {
         trial = P.energyAndProjected(xt, gt, gpt);
-        const armijo = trial.energy <= cur.energy + C1 * alpha * slope;
-        const flat = trial.energy <= cur.energy + EPS_F * Math.abs(cur.energy) && trial.gpNorm < cur.gpNorm;
+        // Merit V - lambda (chi - c) (lambda: Lagrange multiplier at x) removes, to first order, the
+        // energy change caused by the level residual |chi - c| <= levelTolerance left by the retraction.
+        const mCur = cur.energy - cur.lambda * (cur.chi - c), mTrial = trial.energy - cur.lambda * (trial.chi - c);
+        const armijo = mTrial <= mCur + C1 * alpha * slope;
+        const flat = mTrial <= mCur + EPS_F * Math.abs(cur.energy) && trial.gpNorm < cur.gpNorm;
         if (Number.isFinite(trial.energy) && (armijo || flat)) { accepted = true; break; }
       }
       alpha *= 0.5;
@@ -200,7 +204,7 @@ function resolveOptions(potential: Potential, options: ChiMepOptions) {
     name,
     levels,
     tol: positiveOption(`${name}: gradientTolerance`, options.gradientTolerance, 1e-3),
-    levelTol: positiveOption(`${name}: levelTolerance`, options.levelTolerance, 1e-8),
+    levelTol: positiveOption(`${name}: levelTolerance`, options.levelTolerance, 1e-6),
     maxIt: positiveOption(`${name}: maxIterations`, options.maxIterations, 1000, true),
     maxStep: positiveOption(`${name}: maxStep`, options.maxStep, 0.05),
   };

@@ -43,7 +43,7 @@ function sigmoidChi(k: number, t: number, s = 1): ChiField {
 
 test('curved valley, chi = sigmoid(2x): the chi-MEP is the parabola y = 0.3 x^2 (1e-6), on the requested levels (1e-8)', () => {
   const chi = sigmoidChi(2, 0);
-  const [path] = chiMep(valley, chi, [-1, 0.5], { from: 0.05, to: 0.95, step: 0.05, gradientTolerance: 1e-7 });
+  const [path] = chiMep(valley, chi, [-1, 0.5], { from: 0.05, to: 0.95, step: 0.05, gradientTolerance: 1e-7, levelTolerance: 1e-9 });
   assert.ok(path.complete, path.message);
   assert.is(path.points.length / 2, 20); // 19 grid levels + the start's own level
   const values = chi.evaluate(path.points, 20);
@@ -106,6 +106,25 @@ test('Müller-Brown with the grid chi (kT = 15, 2nd eigenfunction and committor)
     // Both starts give the same curve.
     assert.ok(symmetricPathDistance(paths[0].points, paths[1].points, 2) < 0.03, `${name}: the two branches differ`);
   }
+});
+
+test('a float32 chi (values and gradients rounded like a tfjs network) still gives complete, accurate paths', () => {
+  const exact = sigmoidChi(2, 0.5);
+  const f32: ChiField = {
+    dim: 2,
+    evaluate(x, n, grad) {
+      const v = exact.evaluate(Float32Array.from(x) as unknown as Float64Array, n, grad).map(Math.fround);
+      if (grad) for (let i = 0; i < grad.length; i++) grad[i] = Math.fround(grad[i]);
+      return v;
+    },
+  };
+  const [a] = chiMep(valley, exact, [0.2, 0.1], { from: 0.05, to: 0.95, step: 0.05 });
+  const [b] = chiMep(valley, f32, [0.2, 0.1], { from: 0.05, to: 0.95, step: 0.05 });
+  assert.ok(b.complete, b.message);
+  assert.is(b.points.length, a.points.length);
+  let worst = 0;
+  for (let i = 0; i < a.points.length; i++) worst = Math.max(worst, Math.abs(a.points[i] - b.points[i]));
+  assert.ok(worst < 1e-4, `float32 chi moves the path by ${worst}`);
 });
 
 test('unreachable levels end the branch with a message (or ChiMepError); bad input is a clear error', () => {

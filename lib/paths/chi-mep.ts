@@ -19,7 +19,9 @@ import { ConvergenceError, positiveOption } from '../dynamics/solver.js';
  *    projected gradients P grad V, P = I - u u^T, u = grad chi / |grad chi|, projected onto the tangent
  *    space; each trial point is pulled back onto the level set by the Newton steps above (retraction)
  *    and accepted by an Armijo test on the merit V - lambda (chi - c), lambda = grad V . grad chi /
- *    |grad chi|^2 the Lagrange multiplier. Converged when |P grad V| <= gradientTolerance.
+ *    |grad chi|^2 the Lagrange multiplier. Converged when |P grad V| <= gradientTolerance or
+ *    |P grad V| <= angleTolerance |grad V| (grad V and grad chi parallel to within that angle, the
+ *    best a float32 network gradient can resolve where |grad V| is large).
  *  - Continuation: from each start point, its own level chi(start) is solved first, then the levels of
  *    the grid from..to (step `step`) above it in increasing order and those below it in decreasing
  *    order, each starting from the previous solution. A level further away than `maxStep` (|dc| /
@@ -36,6 +38,11 @@ export interface ChiMepOptions {
   levels?: ArrayLike<number>;
   /** |P grad V| at which a level is solved (energy / length); default 1e-3. */
   gradientTolerance?: number;
+  /**
+   * Also converged when |P grad V| <= angleTolerance * |grad V| (sine of the angle between grad V and
+   * grad chi); default 1e-4. A float32 network chi resolves directions to ~1e-5 only.
+   */
+  angleTolerance?: number;
   /** |chi(x) - c| accepted as on the level; default 1e-6 (above float32 rounding of a network chi). */
   levelTolerance?: number;
   /** L-BFGS iterations per level; default 1000. */
@@ -86,7 +93,7 @@ class LevelProblem {
   private readonly f: Float64Array;
   private readonly e = new Float64Array(1);
   readonly gradChi: Float64Array;
-  constructor(readonly potential: Potential, readonly field: ChiField, readonly levelTol: number, readonly maxStep: number) {
+  constructor(readonly potential: Potential, readonly field: ChiField, readonly levelTol: number, readonly maxStep: number, readonly angleTol: number) {
     if (field.dim !== potential.dim) throw new RangeError(`chiMep: chi has dim ${field.dim}, ${potential.name} has dim ${potential.dim}`);
     this.dim = potential.dim;
     this.f = new Float64Array(this.dim);
@@ -100,16 +107,16 @@ class LevelProblem {
   }
 
   /** Energy, gradient g and projected gradient gp = (I - u u^T) g at x (chi and grad chi refreshed). */
-  energyAndProjected(x: Float64Array, g: Float64Array, gp: Float64Array): { energy: number; chi: number; gpNorm: number; lambda: number } {
+  energyAndProjected(x: Float64Array, g: Float64Array, gp: Float64Array): { energy: number; chi: number; gpNorm: number; gNorm: number; lambda: number } {
     this.potential.forces(x, this.f, 1, this.e);
     const chi = this.chi(x);
     const n = this.dim, gc = this.gradChi;
-    let gg = 0, gdot = 0;
-    for (let i = 0; i < n; i++) { g[i] = -this.f[i]; gg += gc[i] * gc[i]; gdot += g[i] * gc[i]; }
+    let gg = 0, gdot = 0, g2 = 0;
+    for (let i = 0; i < n; i++) { g[i] = -this.f[i]; gg += gc[i] * gc[i]; gdot += g[i] * gc[i]; g2 += g[i] * g[i]; }
     const c = gg > 0 ? gdot / gg : 0;
     let s = 0;
     for (let i = 0; i < n; i++) { gp[i] = g[i] - c * gc[i]; s += gp[i] * gp[i]; }
-    return { energy: this.e[0], chi, gpNorm: Math.sqrt(s), lambda: c };
+    return { energy: this.e[0], chi, gpNorm: Math.sqrt(s), gNorm: Math.sqrt(g2), lambda: c };
   }
 
   /** Newton steps onto chi = c (in place); false when grad chi vanishes or 50 steps do not suffice. */
@@ -141,7 +148,7 @@ function solveLevel(P: LevelProblem, x0: Float64Array, c: number, tol: number, m
   let cur = P.energyAndProjected(x, g, gp);
   let it = 0;
   for (; it < maxIt; it++) {
-    if (cur.gpNorm <= tol) return { x, chi: cur.chi, energy: cur.energy, projectedGradient: cur.gpNorm, iterations: it, converged: true, message: 'converged' };
+    if (cur.gpNorm <= tol || cur.gpNorm <= P.angleTol * cur.gNorm) return { x, chi: cur.chi, energy: cur.energy, projectedGradient: cur.gpNorm, iterations: it, converged: true, message: 'converged' };
     // Tangent-space quasi-Newton direction.
     hist.direction(gp, d);
     const gc = P.gradChi; // grad chi at x (refreshed by energyAndProjected)
@@ -205,17 +212,18 @@ function resolveOptions(potential: Potential, options: ChiMepOptions) {
     levels,
     tol: positiveOption(`${name}: gradientTolerance`, options.gradientTolerance, 1e-3),
     levelTol: positiveOption(`${name}: levelTolerance`, options.levelTolerance, 1e-6),
+    angleTol: positiveOption(`${name}: angleTolerance`, options.angleTolerance, 1e-4),
     maxIt: positiveOption(`${name}: maxIterations`, options.maxIterations, 1000, true),
     maxStep: positiveOption(`${name}: maxStep`, options.maxStep, 0.05),
   };
 }
 
 /** Minimum of V on the level set chi = c nearest (by continuation) to x0. */
-export function minimizeOnLevel(potential: Potential, chi: ChiField, x0: ArrayLike<number>, c: number, options: Pick<ChiMepOptions, 'gradientTolerance' | 'levelTolerance' | 'maxIterations' | 'maxStep'> = {}): LevelMinimum {
+export function minimizeOnLevel(potential: Potential, chi: ChiField, x0: ArrayLike<number>, c: number, options: Pick<ChiMepOptions, 'gradientTolerance' | 'angleTolerance' | 'levelTolerance' | 'maxIterations' | 'maxStep'> = {}): LevelMinimum {
   const o = resolveOptions(potential, { ...options, levels: [c] });
   const x = Float64Array.from(x0);
   checkConfigurations(potential, x, 1, `${o.name}: start`);
-  return solveLevel(new LevelProblem(potential, chi, o.levelTol, o.maxStep), x, c, o.tol, o.maxIt);
+  return solveLevel(new LevelProblem(potential, chi, o.levelTol, o.maxStep, o.angleTol), x, c, o.tol, o.maxIt);
 }
 
 /**
@@ -228,7 +236,7 @@ export function chiMep(potential: Potential, chi: ChiField, starts: ArrayLike<nu
   if (starts.length === 0 || starts.length % dim !== 0) throw new RangeError(`${o.name}: starts has length ${starts.length}, not a positive multiple of dim ${dim}`);
   const nStarts = starts.length / dim;
   checkConfigurations(potential, Float64Array.from(starts), nStarts, `${o.name}: start points`);
-  const P = new LevelProblem(potential, chi, o.levelTol, o.maxStep);
+  const P = new LevelProblem(potential, chi, o.levelTol, o.maxStep, o.angleTol);
   const paths: ChiMepPath[] = [];
   for (let s = 0; s < nStarts; s++) {
     const x0 = Float64Array.from({ length: dim }, (_, k) => starts[s * dim + k]);

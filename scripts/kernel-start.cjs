@@ -34,20 +34,31 @@ convs.node; // warm the converter, as tslab does
 const executor = createExecutor(root, convs, { log: console.log, error: console.error });
 
 let asyncFailure = false;
-process.on('unhandledRejection', (reason) => {
+const onRejection = (reason) => {
   asyncFailure = true;
   console.error('UnhandledPromiseRejection:', reason);
-});
-process.on('uncaughtException', (err) => {
+};
+process.on('unhandledRejection', onRejection);
+// Takes uncaught exceptions before any 'uncaughtException' listener. tfjs-backend-wasm's emscripten glue,
+// once initialised, adds listeners that rethrow, which would kill the kernel on the first failing
+// promise; those are removed after every cell.
+process.setUncaughtExceptionCaptureCallback((err) => {
   asyncFailure = true;
   console.error('UncaughtException:', err);
 });
+const dropForeignHandlers = () => {
+  for (const l of process.listeners('unhandledRejection')) if (l !== onRejection) process.off('unhandledRejection', l);
+};
 const execute = executor.execute;
 executor.execute = async (src) => {
   asyncFailure = false;
-  const ok = await execute(src);
-  await new Promise((r) => setImmediate(r)); // let this cell's unhandled rejections surface first
-  return ok && !asyncFailure;
+  try {
+    const ok = await execute(src);
+    await new Promise((r) => setImmediate(r)); // let this cell's unhandled rejections surface first
+    return ok && !asyncFailure;
+  } finally {
+    dropForeignHandlers();
+  }
 };
 
 const handler = new JupyterHandlerImpl(executor, false);

@@ -114,6 +114,13 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
   };
   const onRejection = (reason: unknown) => writeStream('stderr', `UnhandledPromiseRejection: ${inspect(reason)}\n`);
   const onException = (err: unknown) => writeStream('stderr', `UncaughtException: ${inspect(err)}\n`);
+  // Only our handler may see unhandled rejections while notebooks run: tfjs-backend-wasm's emscripten
+  // glue, once initialised, adds one that rethrows (and an uncaughtException one that rethrows again),
+  // which would kill this process on the first failing promise of a later cell.
+  const foreignRejectionHandlers = process.listeners('unhandledRejection');
+  const dropForeignHandlers = () => {
+    for (const l of process.listeners('unhandledRejection')) if (l !== onRejection) process.off('unhandledRejection', l);
+  };
 
   const t0 = performance.now();
   const cells: CellResult[] = [];
@@ -125,8 +132,10 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
     process.env.RARELAB_MODE = options.mode ?? 'quick';
     process.env.RARELAB_NOTEBOOK = name;
     process.env.RARELAB_FIGURES = 'static';
+    dropForeignHandlers();
     process.on('unhandledRejection', onRejection);
-    process.on('uncaughtException', onException);
+    // Takes uncaught exceptions before any 'uncaughtException' listener (emscripten's rethrows).
+    process.setUncaughtExceptionCaptureCallback(onException);
     jupyter.lastWriteDisplayData = onDisplay;
     // tslab's converter takes the working directory as its rootDir, hence chdir first.
     converter = createConverter({ isJS: false, isBrowser: false });
@@ -148,6 +157,7 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
         ok = await executor.execute(src);
         await new Promise((r) => setImmediate(r)); // let unhandled rejections of this cell surface
       } finally {
+        dropForeignHandlers();
         process.stdout.write = saved.stdout;
         process.stderr.write = saved.stderr;
       }
@@ -166,7 +176,8 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
     executor?.close();
     jupyter.lastWriteDisplayData = saved.display;
     process.off('unhandledRejection', onRejection);
-    process.off('uncaughtException', onException);
+    process.setUncaughtExceptionCaptureCallback(null);
+    for (const l of foreignRejectionHandlers) process.on('unhandledRejection', l);
     for (const k of RUN_ENV) {
       if (saved.env[k] === undefined) delete process.env[k];
       else process.env[k] = saved.env[k];

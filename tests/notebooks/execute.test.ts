@@ -65,6 +65,22 @@ test('unhandled rejection of a promise a cell started fails that cell', async ()
   assert.match(res.failure!.text, /^UnhandledPromiseRejection: Error: deliberate async failure/);
 });
 
+test('rethrowing rejection handlers of a library (tfjs-wasm emscripten glue adds such) do not kill the run', async () => {
+  const rethrowRejection = (r: unknown) => { throw r; };
+  const rethrowException = (e: unknown) => { throw e; };
+  process.on('unhandledRejection', rethrowRejection);
+  process.on('uncaughtException', rethrowException);
+  try {
+    const res = await executeNotebook(join(fixtures, 'async-error.ipynb'), { output: null, log: quiet });
+    assert.is(res.ok, false);
+    assert.is(res.failure?.kind, 'unhandled error');
+    assert.equal(process.listeners('unhandledRejection'), [rethrowRejection], 'handlers restored after the run');
+  } finally {
+    process.off('unhandledRejection', rethrowRejection);
+    process.off('uncaughtException', rethrowException);
+  }
+});
+
 test('failed runs are saved outside the notebook folder by default', async () => {
   const res = await executeNotebook(join(fixtures, 'type-error.ipynb'), { log: quiet });
   assert.is(res.savedTo, join(tmpdir(), 'rarelab-reproduce', 'type-error.ipynb'));

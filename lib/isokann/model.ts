@@ -1,4 +1,4 @@
-import { Mlp, readJson, writeJson, checkInputs, type MlpJson } from '../nn/index.js';
+import { Mlp, MlpFloat64, readJson, writeJson, checkInputs, type MlpJson } from '../nn/index.js';
 import { checkBurstData, type BurstData } from './data.js';
 
 /**
@@ -35,6 +35,7 @@ export class IsokannModel implements ChiField {
   readonly losses: Float64Array;
   readonly affine: Readonly<{ scale: number; offset: number }>;
   readonly meta: Readonly<Record<string, unknown>>;
+  private f64?: MlpFloat64;
 
   /** Takes ownership of `net` (usually built by IsokannLearner.fit or IsokannModel.load). */
   constructor(private readonly net: Mlp, affine = { scale: 1, offset: 0 }, losses: ArrayLike<number> = [], meta: Record<string, unknown> = {}) {
@@ -69,13 +70,20 @@ export class IsokannModel implements ChiField {
     return g;
   }
 
-  /** ChiField contract: values for n points; gradients written into `grad` [n][dim] when given. */
+  /**
+   * ChiField contract: values for n points; gradients written into `grad` [n][dim] when given.
+   * Evaluated in float64 in plain JavaScript from the network's weights (lib/nn MlpFloat64): smooth to
+   * float64 rounding, which level-set solvers (chi-MEP) need, and fast for the few-point calls they make.
+   * Agrees with `predict` / `grad` (float32 on the tfjs backend, for large batches) to ~1e-7.
+   */
   evaluate(x: Float64Array, n: number, grad?: Float64Array): Float64Array {
-    const v = this.predict(x, n);
-    if (grad) {
-      if (grad.length !== n * this.dim) throw new RangeError(`IsokannModel.evaluate: grad has length ${grad.length}, expected ${n} x ${this.dim}`);
-      grad.set(this.grad(x, n));
-    }
+    if (grad && grad.length !== n * this.dim) throw new RangeError(`IsokannModel.evaluate: grad has length ${grad.length}, expected ${n} x ${this.dim}`);
+    checkInputs('IsokannModel.evaluate', x, n, this.dim);
+    this.f64 ??= new MlpFloat64(this.net.toJSON());
+    const v = this.f64.evaluate(x, n, grad);
+    const { scale, offset } = this.affine;
+    for (let i = 0; i < n; i++) v[i] = offset + scale * v[i];
+    if (grad && scale !== 1) for (let i = 0; i < grad.length; i++) grad[i] *= scale;
     return v;
   }
 
@@ -102,6 +110,22 @@ export class IsokannModel implements ChiField {
     for (let i = 0; i < n; i++) r2 += (kchi[i] - intercept - slope * chi[i]) ** 2;
     const timescale = data.lag !== undefined && slope > 0 && slope < 1 ? -data.lag / Math.log(slope) : NaN;
     return { chi, kchi, slope, intercept, timescale, rmsResidual: Math.sqrt(r2 / n) };
+  }
+
+  /**
+   * A copy rescaled so that chi = 0 at `zero` and chi = 1 at `one` (an affine map of this chi, so the
+   * level sets are the same). ISOKANN's shift-scale pins the extremes of the training batch, which lie
+   * off the basin minima (chi ≈ -0.02 / 0.97 there on Müller-Brown); level-set methods that step chi
+   * from 0 to 1 between two minima want the minima at exactly 0 and 1.
+   */
+  pinned(zero: ArrayLike<number>, one: ArrayLike<number>): IsokannModel {
+    if (zero.length !== this.dim || one.length !== this.dim) throw new RangeError(`IsokannModel.pinned: points must have ${this.dim} coordinates, got ${zero.length} and ${one.length}`);
+    const [c0, c1] = this.predict(Float64Array.from([...Array.from(zero), ...Array.from(one)]), 2);
+    if (!(Math.abs(c1 - c0) > 1e-6)) throw new RangeError(`IsokannModel.pinned: chi is ${c0} and ${c1} at the two points; they must lie in different basins`);
+    // chi' = (chi - c0) / (c1 - c0) with chi = offset + scale * net
+    const s = 1 / (c1 - c0);
+    const affine = { scale: this.affine.scale * s, offset: (this.affine.offset - c0) * s };
+    return new IsokannModel(this.net.clone(), affine, this.losses, { ...this.meta, pinned: { zero: Array.from(zero), one: Array.from(one) } });
   }
 
   toJSON(): IsokannModelJson {

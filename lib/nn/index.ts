@@ -4,3 +4,4 @@ export * from './mlp.js';
 export * from './train.js';
 export * from './bench.js';
 export * from './losses.js';
+export * from './float64.js';

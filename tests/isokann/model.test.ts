@@ -28,10 +28,12 @@ test('predict, grad and evaluate apply the orientation map chi = offset + scale 
   const chi = m.predict(x, 3), g = m.grad(x, 3);
   for (let i = 0; i < 3; i++) assert.ok(Math.abs(chi[i] - (1 - raw[i])) < 1e-7);
   for (let i = 0; i < 6; i++) assert.is(g[i], -rawG[i]);
+  // evaluate (the ChiField path) runs in float64 and agrees with the float32 tfjs path
   const gOut = new Float64Array(6);
   const v = m.evaluate(x, 3, gOut);
-  assert.equal(Array.from(v), Array.from(chi));
-  assert.equal(Array.from(gOut), Array.from(g));
+  for (let i = 0; i < 3; i++) assert.ok(Math.abs(v[i] - chi[i]) < 1e-6, `chi ${v[i]} vs ${chi[i]}`);
+  for (let i = 0; i < 6; i++) assert.ok(Math.abs(gOut[i] - g[i]) < 1e-5 * (1 + Math.abs(g[i])), `grad ${gOut[i]} vs ${g[i]}`);
+  assert.equal(Array.from(m.evaluate(x, 3)), Array.from(v));
   assert.throws(() => m.evaluate(x, 3, new Float64Array(4)), /grad has length 4, expected 3 x 2/);
   assert.throws(() => new IsokannModel(new Mlp({ layers: [2, 2], seed: 1 })), /one output/);
   assert.throws(() => new IsokannModel(net, { scale: 0, offset: 0 }), /invalid affine map/);
@@ -57,6 +59,19 @@ test('grad chi equals central finite differences of predict', () => {
     }
   }
   assert.ok(maxErr < 2e-3 * maxG, `max |FD - grad| ${maxErr}, max |grad| ${maxG}`);
+  // the float64 ChiField path is smooth enough for a much finer difference quotient
+  const g64 = new Float64Array(2 * n);
+  m.evaluate(x, n, g64);
+  let err64 = 0;
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < 2; c++) {
+      const p = Float64Array.from(x.subarray(2 * i, 2 * i + 2)), q = Float64Array.from(p);
+      p[c] += 1e-6;
+      q[c] -= 1e-6;
+      err64 = Math.max(err64, Math.abs((m.evaluate(p, 1)[0] - m.evaluate(q, 1)[0]) / 2e-6 - g64[2 * i + c]));
+    }
+  }
+  assert.ok(err64 < 1e-7 * maxG, `float64 path: max |FD - grad| ${err64}`);
   m.dispose();
 });
 
@@ -113,6 +128,25 @@ test('save/load and toJSON round trips reproduce chi, grad chi, orientation, los
   bad.dim = 3;
   assert.throws(() => IsokannModel.fromJSON(bad), /network input 2 does not match dim 3/);
   m.dispose();
+});
+
+test('pinned() rescales chi to exactly 0 and 1 at two points, keeping the level sets', () => {
+  const m = new IsokannModel(smoothNet(2), { scale: -1, offset: 1 });
+  const p0 = [-0.5, 1.4], p1 = [0.6, 0.1];
+  const [c0, c1] = m.predict(Float64Array.from([...p0, ...p1]), 2);
+  const q = m.pinned(p0, p1);
+  const [d0, d1] = q.predict(Float64Array.from([...p0, ...p1]), 2);
+  assert.ok(Math.abs(d0) < 1e-6 && Math.abs(d1 - 1) < 1e-6, `pinned values ${d0}, ${d1}`);
+  const x = Float64Array.from([0, 0.5, -1, 1, 0.3, 1.8]);
+  const a = m.predict(x, 3), b = q.predict(x, 3), ga = m.grad(x, 3), gb = q.grad(x, 3);
+  for (let i = 0; i < 3; i++) assert.ok(Math.abs(b[i] - (a[i] - c0) / (c1 - c0)) < 1e-6);
+  for (let i = 0; i < 6; i++) assert.ok(Math.abs(gb[i] - ga[i] / (c1 - c0)) < 1e-6 * (1 + Math.abs(gb[i])));
+  assert.equal(q.meta.pinned, { zero: p0, one: p1 });
+  m.dispose();
+  assert.ok(Math.abs(q.predict(Float64Array.from(p1), 1)[0] - 1) < 1e-6, 'the copy owns its own network');
+  assert.throws(() => q.pinned(p0, p0), /must lie in different basins/);
+  assert.throws(() => q.pinned([0], p1), /points must have 2 coordinates/);
+  q.dispose();
 });
 
 test('no tensors leak from model use and disposal', () => {

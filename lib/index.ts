@@ -33,3 +33,4 @@ export * from './features/symmetry-functions.js';
 export * from './saliency/index.js';
 export * from './paths/index.js';
 export * from './features/set-dihedral.js';
+export * from './stats/correlation.js';

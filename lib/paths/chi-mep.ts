@@ -49,6 +49,11 @@ export interface ChiMepOptions {
   maxIterations?: number;
   /** Longest single move (Newton step, minimisation step, level-to-level distance), length units; default 0.05. */
   maxStep?: number;
+  /**
+   * Box the path must stay in (e.g. the region the chi model was trained on): trial points outside are
+   * rejected, so the solver never follows a level set of an extrapolating network out of the data.
+   */
+  bounds?: { lo: ArrayLike<number>; hi: ArrayLike<number> };
   /** Throw a ChiMepError when a branch stops before covering all levels. */
   throwOnFail?: boolean;
 }
@@ -93,7 +98,7 @@ class LevelProblem {
   private readonly f: Float64Array;
   private readonly e = new Float64Array(1);
   readonly gradChi: Float64Array;
-  constructor(readonly potential: Potential, readonly field: ChiField, readonly levelTol: number, readonly maxStep: number, readonly angleTol: number) {
+  constructor(readonly potential: Potential, readonly field: ChiField, readonly levelTol: number, readonly maxStep: number, readonly angleTol: number, readonly bounds?: { lo: Float64Array; hi: Float64Array }) {
     if (field.dim !== potential.dim) throw new RangeError(`chiMep: chi has dim ${field.dim}, ${potential.name} has dim ${potential.dim}`);
     this.dim = potential.dim;
     this.f = new Float64Array(this.dim);
@@ -119,18 +124,31 @@ class LevelProblem {
     return { energy: this.e[0], chi, gpNorm: Math.sqrt(s), gNorm: Math.sqrt(g2), lambda: c };
   }
 
-  /** Newton steps onto chi = c (in place); false when grad chi vanishes or 50 steps do not suffice. */
+  /** True when x lies in the bounds (always, without bounds). */
+  inside(x: Float64Array): boolean {
+    const b = this.bounds;
+    if (!b) return true;
+    for (let i = 0; i < this.dim; i++) if (!(x[i] >= b.lo[i] && x[i] <= b.hi[i])) return false;
+    return true;
+  }
+
+  /** Newton steps onto chi = c (in place); false when grad chi vanishes, 50 steps do not suffice, or x leaves the bounds. */
   project(x: Float64Array, c: number): boolean {
     const n = this.dim, gc = this.gradChi;
     for (let it = 0; it < 50; it++) {
+      if (!this.inside(x)) return false;
       const r = c - this.chi(x);
       if (Math.abs(r) <= this.levelTol) return true;
       let gg = 0;
       for (let i = 0; i < n; i++) gg += gc[i] * gc[i];
-      if (!(gg > 0)) return false;
-      let scale = r / gg;
-      const len = Math.abs(scale) * Math.sqrt(gg);
-      if (len > this.maxStep) scale *= this.maxStep / len;
+      const norm = Math.sqrt(gg);
+      if (!(norm > 0) || !Number.isFinite(norm)) return false;
+      // step of length |r| / |grad chi| along grad chi, capped at maxStep (computed without r / gg,
+      // which overflows where grad chi is tiny)
+      let len = Math.abs(r) / norm;
+      if (!(len <= this.maxStep)) len = this.maxStep;
+      const scale = (Math.sign(r) * len) / norm;
+      if (!Number.isFinite(scale)) return false;
       for (let i = 0; i < n; i++) x[i] += scale * gc[i];
     }
     return false;
@@ -163,6 +181,9 @@ function solveLevel(P: LevelProblem, x0: Float64Array, c: number, tol: number, m
     let dNorm = 0;
     for (let i = 0; i < n; i++) dNorm += d[i] * d[i];
     dNorm = Math.sqrt(dNorm);
+    if (!(dNorm > 0) || !Number.isFinite(dNorm)) {
+      return { x, chi: cur.chi, energy: cur.energy, projectedGradient: cur.gpNorm, iterations: it, converged: false, message: `no descent direction on level ${c} (|d| = ${dNorm})` };
+    }
     let alpha = hist.size > 0 ? Math.min(1, P.maxStep / dNorm) : Math.min(P.maxStep, 0.01) / dNorm;
     let accepted = false;
     let trial = cur;
@@ -215,7 +236,16 @@ function resolveOptions(potential: Potential, options: ChiMepOptions) {
     angleTol: positiveOption(`${name}: angleTolerance`, options.angleTolerance, 1e-4),
     maxIt: positiveOption(`${name}: maxIterations`, options.maxIterations, 1000, true),
     maxStep: positiveOption(`${name}: maxStep`, options.maxStep, 0.05),
+    bounds: resolveBounds(name, potential.dim, options.bounds),
   };
+}
+
+function resolveBounds(name: string, dim: number, b: ChiMepOptions['bounds']): { lo: Float64Array; hi: Float64Array } | undefined {
+  if (!b) return undefined;
+  const lo = Float64Array.from(b.lo), hi = Float64Array.from(b.hi);
+  if (lo.length !== dim || hi.length !== dim) throw new RangeError(`${name}: bounds need lo and hi of length ${dim}`);
+  for (let i = 0; i < dim; i++) if (!(hi[i] > lo[i])) throw new RangeError(`${name}: bounds hi[${i}] = ${hi[i]} must exceed lo[${i}] = ${lo[i]}`);
+  return { lo, hi };
 }
 
 /** Minimum of V on the level set chi = c nearest (by continuation) to x0. */
@@ -223,7 +253,7 @@ export function minimizeOnLevel(potential: Potential, chi: ChiField, x0: ArrayLi
   const o = resolveOptions(potential, { ...options, levels: [c] });
   const x = Float64Array.from(x0);
   checkConfigurations(potential, x, 1, `${o.name}: start`);
-  return solveLevel(new LevelProblem(potential, chi, o.levelTol, o.maxStep, o.angleTol), x, c, o.tol, o.maxIt);
+  return solveLevel(new LevelProblem(potential, chi, o.levelTol, o.maxStep, o.angleTol, o.bounds), x, c, o.tol, o.maxIt);
 }
 
 /**
@@ -236,7 +266,7 @@ export function chiMep(potential: Potential, chi: ChiField, starts: ArrayLike<nu
   if (starts.length === 0 || starts.length % dim !== 0) throw new RangeError(`${o.name}: starts has length ${starts.length}, not a positive multiple of dim ${dim}`);
   const nStarts = starts.length / dim;
   checkConfigurations(potential, Float64Array.from(starts), nStarts, `${o.name}: start points`);
-  const P = new LevelProblem(potential, chi, o.levelTol, o.maxStep, o.angleTol);
+  const P = new LevelProblem(potential, chi, o.levelTol, o.maxStep, o.angleTol, o.bounds);
   const paths: ChiMepPath[] = [];
   for (let s = 0; s < nStarts; s++) {
     const x0 = Float64Array.from({ length: dim }, (_, k) => starts[s * dim + k]);

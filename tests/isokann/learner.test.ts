@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { initBackend, numTensors } from '../../lib/nn/index.js';
 import { IsokannLearner, mullerBrownBursts, MULLER_BROWN_ISOKANN as MB, sampleBursts, uniformPoints, fitAdaptive, type BurstData } from '../../lib/isokann/index.js';
 import { GridGenerator } from '../../lib/grid/index.js';
+import { pearson } from '../../lib/stats/correlation.js';
 import { MullerBrown } from '../../lib/systems/muller-brown.js';
 import { Rng } from '../../lib/dynamics/rng.js';
 
@@ -19,15 +20,6 @@ test.before(async () => {
   const phi = grid.eigenfunctions(2).functions[1];
   psi2 = (x, n) => grid.interpolate(phi, x, n);
 });
-
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0, mb2 = 0;
-  for (let i = 0; i < n; i++) { ma += a[i] / n; mb2 += b[i] / n; }
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) { sab += (a[i] - ma) * (b[i] - mb2); saa += (a[i] - ma) ** 2; sbb += (b[i] - mb2) ** 2; }
-  return sab / Math.sqrt(saa * sbb);
-}
 
 test('ISOKANN on Müller-Brown: chi follows the second eigenfunction and marks the deep basins', () => {
   const data = mullerBrownBursts({ seed: 1 });

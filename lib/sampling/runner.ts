@@ -9,7 +9,8 @@ import { instantiate, type ModuleRef } from './module-ref.js';
  * A task kernel runs one task with its own random stream. It is built in each worker from a
  * ModuleRef (a factory returning the kernel), so tasks and results must be structured-cloneable.
  */
-export type TaskKernel<T, R> = (task: T, rng: Rng) => R;
+/** A task function; it may return a promise (e.g. a kernel that trains a network with tfjs). */
+export type TaskKernel<T, R> = (task: T, rng: Rng) => R | Promise<R>;
 
 export interface RunOptions {
   /** Root seed: task i draws from `new Rng(seed).fork(i)`, so results do not depend on the worker count. */
@@ -43,7 +44,7 @@ export class InlineRunner implements TaskRunner {
     const root = new Rng(options.seed);
     const out: R[] = [];
     for (let i = 0; i < tasks.length; i++) {
-      out.push(fn(tasks[i], root.fork(i)));
+      out.push(await fn(tasks[i], root.fork(i)));
       options.onProgress?.(i + 1, tasks.length);
     }
     return out;

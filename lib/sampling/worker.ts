@@ -13,7 +13,7 @@ export function workerMain(): void {
       const key = JSON.stringify(m.kernel);
       if (!kernels.has(key)) kernels.set(key, instantiate<TaskKernel<unknown, unknown>>(m.kernel));
       const kernel = await kernels.get(key)!;
-      const result = kernel(m.task, new Rng(m.seed).fork(m.index));
+      const result = await kernel(m.task, new Rng(m.seed).fork(m.index));
       port.postMessage({ type: 'result', id: m.id, result } satisfies FromWorker);
     } catch (e) {
       const err = e as Error;

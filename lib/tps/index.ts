@@ -5,3 +5,4 @@ export * from './relevance.js';
 export * from './committor.js';
 export * from './aimmd.js';
 export * from './direct-committor.js';
+export * from './experiment.js';

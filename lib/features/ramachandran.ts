@@ -22,11 +22,13 @@ export interface RamachandranBox {
  * from rotated starts, tests/peptide/ramachandran.test.ts): C5 (-147.0, 159.1), C7eq (-77.5, 54.1),
  * C7ax (60.2, -40.9), energies -88.46, -90.95, -85.00 kJ/mol. The classic vacuum minima (Tobias &
  * Brooks, J. Phys. Chem. 96, 3864 (1992), CHARMM: C7eq (-78, 90), C5 (-135, 146), C7ax (61, -72))
- * fall inside the same boxes. C7eq and C5 are separated at psi = 110; the boxes do not overlap.
+ * fall inside the same boxes. C7eq and C5 are separated at psi = 110; the boxes do not overlap. C5
+ * takes in the polyproline-II shoulder (phi up to -40, psi > 110), which is one free-energy basin with
+ * C5 in vacuum (see the 300 K surfaces in notebooks/peptide-md.ipynb).
  */
 export const ALANINE_DIPEPTIDE_BASINS: Readonly<Record<'C7eq' | 'C5' | 'C7ax', RamachandranBox>> = {
   C7eq: { phi: [-150, -40], psi: [0, 110] },
-  C5: { phi: [160, -110], psi: [110, -160] },
+  C5: { phi: [160, -40], psi: [110, -160] },
   C7ax: { phi: [20, 110], psi: [-120, 0] },
 };
 

@@ -7,6 +7,9 @@ import { BAOAB } from '../../lib/dynamics/langevin.js';
 import { Rng } from '../../lib/dynamics/rng.js';
 import { dihedral } from '../../lib/features/observables.js';
 import { setDihedral } from '../../lib/features/set-dihedral.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../lib/project/root.js';
 import { ALANINE_DIPEPTIDE_BASINS, assignBasins, basinPopulations, dihedralBox, inAngleRange, phiPsiAtoms, ramachandranRegion } from '../../lib/features/ramachandran.js';
 
 const KB = 0.00831446261815324;
@@ -49,6 +52,13 @@ test('energy minima of the vacuum basins lie in their boxes (C7eq lowest, then C
     const others = (['C5', 'C7eq', 'C7ax'] as const).filter((o) => o !== name);
     for (const o of others) assert.is(ramachandranRegion(s.topology.atoms, ALANINE_DIPEPTIDE_BASINS[o])(r.x), false);
   }
+});
+
+test('the GROMACS reference ensemble (data/alanine-dipeptide/langevin-300K.json) used the same basin boxes', () => {
+  const ref = JSON.parse(readFileSync(join(projectRoot(), 'data', 'alanine-dipeptide', 'langevin-300K.json'), 'utf8'));
+  assert.equal(ref.boxes, JSON.parse(JSON.stringify(ALANINE_DIPEPTIDE_BASINS)));
+  const p = ref.populations;
+  assert.ok(Math.abs(p.C7eq + p.C5 + p.C7ax - 1) < 0.05, 'the boxes cover nearly all of the 300 K ensemble');
 });
 
 test('periodic half-open angle ranges', () => {

@@ -5,6 +5,7 @@ import type { Region } from '../systems/regions.js';
 import type { ModuleRef } from '../sampling/module-ref.js';
 import type { TaskRunner } from '../sampling/runner.js';
 import type { TrajectoryResult, TrajectoryTask } from '../sampling/langevin-kernel.js';
+import type { VelocitySampler } from './velocities.js';
 
 export interface DirectCommittorOptions {
   runner: TaskRunner;
@@ -13,6 +14,8 @@ export interface DirectCommittorOptions {
   kT: number;
   /** Mass per coordinate, or one mass for all. */
   masses: Float64Array | number;
+  /** Draws each shot's velocities instead of kT and masses per coordinate (constrained molecules: kernelVelocities). */
+  velocities?: VelocitySampler;
   /** Trajectories to shoot (default 200). */
   shots?: number;
   /** Maximum steps per trajectory; one that reaches it is uncommitted. */
@@ -43,8 +46,14 @@ export async function directCommittor(x: Float64Array, o: DirectCommittorOptions
   const rng = new Rng(o.seed);
   const tasks: TrajectoryTask[] = [];
   for (let s = 0; s < shots; s++) {
-    const v = new Float64Array(x.length);
-    for (let k = 0; k < x.length; k++) v[k] = Math.sqrt(o.kT / (typeof o.masses === 'number' ? o.masses : o.masses[k])) * rng.normal();
+    let v: Float64Array;
+    if (o.velocities) {
+      v = o.velocities(x, rng);
+      if (v.length !== x.length) throw new RangeError(`directCommittor: the velocity sampler returned ${v.length} values for ${x.length} coordinates`);
+    } else {
+      v = new Float64Array(x.length);
+      for (let k = 0; k < x.length; k++) v[k] = Math.sqrt(o.kT / (typeof o.masses === 'number' ? o.masses : o.masses[k])) * rng.normal();
+    }
     tasks.push({ x0: x, v0: v, nSteps: o.maxSteps, stopAtStates: true });
   }
   const res = await o.runner.run<TrajectoryTask, TrajectoryResult>(o.kernel, tasks, { seed: rng.seedInt() });

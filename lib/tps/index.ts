@@ -6,3 +6,5 @@ export * from './committor.js';
 export * from './aimmd.js';
 export * from './direct-committor.js';
 export * from './experiment.js';
+export * from './velocities.js';
+export * from './transitions.js';

@@ -4,6 +4,7 @@ import type { TaskRunner } from '../sampling/runner.js';
 import type { ModuleRef } from '../sampling/module-ref.js';
 import type { TrajectoryResult, TrajectoryTask } from '../sampling/langevin-kernel.js';
 import type { SelectionRule } from './selection.js';
+import type { VelocitySampler } from './velocities.js';
 
 /** A path: frames `[frame][dim]`, first and last frames in a state for a transition path. */
 export interface Path {
@@ -41,6 +42,11 @@ export interface ShootingOptions {
   /** Fresh Maxwell-Boltzmann velocities: kT and mass per coordinate (energy and mass units of the system). */
   kT: number;
   masses: Float64Array | number;
+  /**
+   * Draws the fresh velocities instead of kT and masses per coordinate; needed for molecules with bond
+   * constraints (kernelVelocities: tangent to the constraints at x_sp).
+   */
+  velocities?: VelocitySampler;
   /** Maximum steps of each half; a half that reaches it is uncommitted. */
   maxSteps: number;
   /** Store and check states every this many steps; default 1 (exact path ends). */
@@ -77,7 +83,13 @@ export class TwoWayShooting {
     return w;
   }
 
-  private velocities(dim: number, rng: Rng): Float64Array {
+  private velocities(x: Float64Array, rng: Rng): Float64Array {
+    const dim = x.length;
+    if (this.options.velocities) {
+      const v = this.options.velocities(x, rng);
+      if (v.length !== dim) throw new RangeError(`TwoWayShooting: the velocity sampler returned ${v.length} values for ${dim} coordinates`);
+      return v;
+    }
     const v = new Float64Array(dim);
     for (let k = 0; k < dim; k++) {
       const m = typeof this.masses === 'number' ? this.masses : this.masses[k];
@@ -100,7 +112,7 @@ export class TwoWayShooting {
     }
     while (wOld[i] === 0) i--; // guard against round-off landing on a state frame
     const xsp = path.frames.slice(i * dim, (i + 1) * dim);
-    const v = this.velocities(dim, rng);
+    const v = this.velocities(xsp, rng);
     const stride = this.options.stride ?? 1;
     const half = (v0: Float64Array): TrajectoryTask => ({ x0: xsp, v0, nSteps: this.options.maxSteps, stopAtStates: true, checkEvery: stride, saveEvery: stride });
     const [fwd, bwd] = await this.options.runner.run<TrajectoryTask, TrajectoryResult>(

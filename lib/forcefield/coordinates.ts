@@ -114,6 +114,8 @@ export interface WriteOptions {
   box?: Float64Array | (Float64Array | null)[] | null;
   /** .gro only: decimals of the coordinates (default 3, GROMACS's standard format). */
   decimals?: number;
+  /** PDB only: a value per atom for the B-factor column (e.g. per-atom contributions for colouring), default 0. */
+  bFactors?: ArrayLike<number>;
 }
 
 function checkFrames(atoms: AtomRecord[], frames: Float64Array[], what: string): void {
@@ -240,6 +242,11 @@ export function formatPdb(atoms: AtomRecord[], frames: Float64Array[], options: 
     const [a, b, c, al, be, ga] = cellFromBox(b0);
     out.push(`CRYST1${(a * 10).toFixed(3).padStart(9)}${(b * 10).toFixed(3).padStart(9)}${(c * 10).toFixed(3).padStart(9)}${al.toFixed(2).padStart(7)}${be.toFixed(2).padStart(7)}${ga.toFixed(2).padStart(7)} P 1           1`);
   }
+  const bf = options.bFactors;
+  if (bf) {
+    if (bf.length !== atoms.length) throw new CoordinateFileError(`formatPdb: ${bf.length} B-factors for ${atoms.length} atoms`);
+    for (let a = 0; a < bf.length; a++) if (!Number.isFinite(bf[a]) || bf[a].toFixed(2).length > 6) throw new CoordinateFileError(`formatPdb: B-factor of atom ${a + 1} is ${bf[a]} (must be finite and fit 6 columns)`);
+  }
   const multi = frames.length > 1;
   frames.forEach((xyz, k) => {
     if (multi) out.push(`MODEL     ${String(k + 1).padStart(4)}`);
@@ -253,7 +260,7 @@ export function formatPdb(atoms: AtomRecord[], frames: Float64Array[], options: 
       });
       out.push(
         'ATOM  ' + String((a + 1) % 100000).padStart(5) + ' ' + pdbName(at.name, el) + ' ' + at.resName.slice(0, 3).padStart(3) + ' ' + (at.chain || 'A').slice(0, 1) +
-          String(at.resNr % 10000).padStart(4) + '    ' + coords.join('') + '  1.00  0.00          ' + el.padStart(2),
+          String(at.resNr % 10000).padStart(4) + '    ' + coords.join('') + '  1.00' + (bf ? bf[a] : 0).toFixed(2).padStart(6) + '          ' + el.padStart(2),
       );
     }
     if (multi) out.push('ENDMDL');

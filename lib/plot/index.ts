@@ -7,3 +7,4 @@ export * from './panels.js';
 export * from './render.js';
 export * from './export.js';
 export * from './show.js';
+export * from './molecule.js';

@@ -8,14 +8,15 @@ export type ImageFormat = 'png' | 'svg';
 
 // The few playwright-core calls used here, typed locally: its full typings add ~0.7 s to every
 // notebook's first import under tslab.
-interface Page {
+/** The headless page figures are rendered in (plotly.js loaded); other renderers may add scripts to it. */
+export interface RendererPage {
   setContent(html: string): Promise<void>;
-  addScriptTag(options: { path: string }): Promise<unknown>;
+  addScriptTag(options: { path?: string; content?: string }): Promise<unknown>;
   evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   context(): { browser(): { close(): Promise<void> } | null };
 }
 interface Playwright {
-  chromium: { launch(options: { executablePath: string; args: string[] }): Promise<{ newPage(): Promise<Page> }> };
+  chromium: { launch(options: { executablePath: string; args: string[] }): Promise<{ newPage(): Promise<RendererPage> }> };
 }
 
 /** Chromium flags for a closed network (no background connections) and a root user (no sandbox). */
@@ -24,7 +25,7 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 const IDLE_CLOSE_MS = 20_000;
 
 interface RendererState {
-  page: Promise<Page | null> | null;
+  page: Promise<RendererPage | null> | null;
   queue: Promise<unknown>;
   idle: ReturnType<typeof setTimeout> | null;
   warned: boolean;
@@ -55,7 +56,7 @@ export function chromiumPath(): string | null {
   return existsSync(path) ? path : null;
 }
 
-async function launch(s: RendererState): Promise<Page | null> {
+async function launch(s: RendererState): Promise<RendererPage | null> {
   const exe = chromiumPath();
   if (!exe) {
     if (!s.warned) console.warn(`rarelab plot: no Chromium at ${process.env.RARELAB_CHROMIUM || '/usr/bin/chromium'} (apt-get install chromium, or set RARELAB_CHROMIUM); figures are written as HTML only`);
@@ -93,11 +94,10 @@ export function closeBrowser(): Promise<void> {
 }
 
 /**
- * Renders the figure with Plotly.toImage in headless Chromium: SVG text, or PNG as base64. Returns null
- * when no browser is installed (after a one-line message, printed once).
+ * Runs `fn` on the shared headless page, after any pending render (one at a time); resolves to null,
+ * without calling fn, when no browser is installed (after a one-line message, printed once).
  */
-export async function renderImage(fig: Figure, format: ImageFormat, options: { scale?: number } = {}): Promise<string | null> {
-  if (format !== 'png' && format !== 'svg') throw new Error(`renderImage: format must be "png" or "svg", got "${format}"`);
+export function withRendererPage<T>(fn: (page: RendererPage) => Promise<T>): Promise<T | null> {
   const s = state();
   const job = s.queue.then(async () => {
     if (s.idle) clearTimeout(s.idle);
@@ -105,18 +105,7 @@ export async function renderImage(fig: Figure, format: ImageFormat, options: { s
     const page = await s.page;
     if (!page) return null;
     try {
-      const { width, height } = figureSize(fig);
-      const url = await page.evaluate(
-        ({ json, format, width, height, scale }) => {
-          const f = JSON.parse(json);
-          // globalThis, not window: tslab type-checks lib without the DOM library.
-          const P = (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
-          return P.toImage(f, { format, width, height, scale });
-        },
-        { json: figureJson(fig), format, width, height, scale: options.scale ?? 1 },
-      );
-      const comma = url.indexOf(',');
-      return format === 'svg' ? decodeURIComponent(url.slice(comma + 1)) : url.slice(comma + 1);
+      return await fn(page);
     } finally {
       s.idle = setTimeout(() => void closeBrowser(), IDLE_CLOSE_MS);
       s.idle.unref();
@@ -124,4 +113,26 @@ export async function renderImage(fig: Figure, format: ImageFormat, options: { s
   });
   s.queue = job.catch(() => undefined);
   return job;
+}
+
+/**
+ * Renders the figure with Plotly.toImage in headless Chromium: SVG text, or PNG as base64. Returns null
+ * when no browser is installed (after a one-line message, printed once).
+ */
+export async function renderImage(fig: Figure, format: ImageFormat, options: { scale?: number } = {}): Promise<string | null> {
+  if (format !== 'png' && format !== 'svg') throw new Error(`renderImage: format must be "png" or "svg", got "${format}"`);
+  return withRendererPage(async (page) => {
+    const { width, height } = figureSize(fig);
+    const url = await page.evaluate(
+      ({ json, format, width, height, scale }) => {
+        const f = JSON.parse(json);
+        // globalThis, not window: tslab type-checks lib without the DOM library.
+        const P = (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
+        return P.toImage(f, { format, width, height, scale });
+      },
+      { json: figureJson(fig), format, width, height, scale: options.scale ?? 1 },
+    );
+    const comma = url.indexOf(',');
+    return format === 'svg' ? decodeURIComponent(url.slice(comma + 1)) : url.slice(comma + 1);
+  });
 }

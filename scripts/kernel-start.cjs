@@ -19,6 +19,7 @@ const root = path.resolve(__dirname, '..');
 process.chdir(root);
 
 const dist = path.join(root, 'node_modules', 'tslab', 'dist');
+require('./notebook/no-file-watch.cjs').disableFileWatching(root);
 const { createConverter } = require(path.join(dist, 'converter.js'));
 const { createExecutor } = require(path.join(dist, 'executor.js'));
 const { ZmqServer, JupyterHandlerImpl } = require(path.join(dist, 'jupyter.js'));

@@ -68,6 +68,7 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
   for (const [c] of code) { c.outputs = []; c.execution_count = null; }
 
   const req = createRequire(join(root, 'package.json'));
+  (req(join(root, 'scripts', 'notebook', 'no-file-watch.cjs')) as { disableFileWatching(root: string): void }).disableFileWatching(root);
   const { createConverter } = req('tslab/dist/converter.js') as { createConverter(o: { isJS: boolean; isBrowser: boolean }): Converter };
   const { createExecutor } = req('tslab/dist/executor.js') as { createExecutor(root: string, convs: unknown, con: { log: (...a: unknown[]) => void; error: (...a: unknown[]) => void }): Executor };
   const jupyter = req('tslab/dist/jupyter.js') as TslabJupyter;

@@ -1,7 +1,8 @@
 import type { Potential } from '../systems/potential.js';
 import { checkConfigurations } from '../systems/potential.js';
 import { Rng } from '../dynamics/rng.js';
-import { BAOAB, EulerMaruyama } from '../dynamics/langevin.js';
+import { BAOAB } from '../dynamics/langevin.js';
+import { buildIntegrator } from '../sampling/langevin-kernel.js';
 import type { IntegratorSpec, TrajectoryResult, TrajectoryTask } from '../sampling/langevin-kernel.js';
 import { libRef, type ModuleRef } from '../sampling/module-ref.js';
 import type { TaskRunner } from '../sampling/runner.js';
@@ -84,24 +85,20 @@ export function sampleBursts(potential: Potential, x: Float64Array, n: number, o
   const y = new Float64Array(n * M * dim);
   const root = new Rng(options.seed);
   const buf = new Float64Array(M * dim);
-  if (spec.kind === 'euler-maruyama') {
-    const integ = new EulerMaruyama(potential, spec);
-    for (let i = 0; i < n; i++) {
-      for (let r = 0; r < M; r++) buf.set(x.subarray(i * dim, (i + 1) * dim), r * dim);
-      integ.run(buf, M, steps, root.fork(i));
-      y.set(buf, i * M * dim);
-    }
-  } else if (spec.kind === 'baoab') {
-    const integ = new BAOAB(potential, spec);
-    for (let i = 0; i < n; i++) {
-      const rng = root.fork(i);
-      for (let r = 0; r < M; r++) buf.set(x.subarray(i * dim, (i + 1) * dim), r * dim);
+  // The same integrator recipe as the sampling kernel (molecular masses, H-bond constraints), so bursts
+  // here and on a TaskRunner are identical and a molecule is never integrated with mass 1.
+  const { integrator: integ, constraints } = buildIntegrator(potential, spec);
+  for (let i = 0; i < n; i++) {
+    const rng = root.fork(i);
+    for (let r = 0; r < M; r++) buf.set(x.subarray(i * dim, (i + 1) * dim), r * dim);
+    if (constraints) constraints.apply(buf, M);
+    if (integ instanceof BAOAB) {
       const v = integ.maxwellBoltzmann(M, rng, undefined, buf);
       integ.run(buf, v, M, steps, rng);
-      y.set(buf, i * M * dim);
+    } else {
+      integ.run(buf, M, steps, rng);
     }
-  } else {
-    throw new RangeError(`sampleBursts: unknown integrator kind ${(spec as { kind: string }).kind}`);
+    y.set(buf, i * M * dim);
   }
   return { x: Float64Array.from(x), y, n, bursts: M, dim, lag: options.lag };
 }

@@ -23,6 +23,30 @@ test('normal deviates have mean 0 and variance 1 within 5 standard errors', () =
   assert.ok(Math.abs(s4 / n - 3) < 5 * Math.sqrt(96 / n), `kurtosis ${s4 / n}`);
 });
 
+// Standard normal CDF (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7, far below the KS resolution).
+function phi(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2, t = 1 / (1 + 0.3275911 * x);
+  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+}
+
+test('normal deviates follow the Gaussian CDF (Kolmogorov-Smirnov), tails and lag-1 correlation included', () => {
+  const r = new Rng(2024);
+  const n = 200_000;
+  const z = new Float64Array(n);
+  r.fillNormal(z);
+  let lag = 0;
+  for (let i = 1; i < n; i++) lag += z[i] * z[i - 1];
+  const sorted = Float64Array.from(z).sort();
+  let d = 0;
+  for (let i = 0; i < n; i++) { const c = phi(sorted[i]); d = Math.max(d, Math.abs(c - i / n), Math.abs((i + 1) / n - c)); }
+  assert.ok(d < 1.95 / Math.sqrt(n), `KS distance ${d} above the 0.1 % critical value ${1.95 / Math.sqrt(n)}`);
+  // beyond the ziggurat's base strip (R = 3.44) the tail algorithm takes over: P(|z| > 3.5) = 4.65e-4
+  const tail = z.reduce((a, v) => a + (Math.abs(v) > 3.5 ? 1 : 0), 0) / n;
+  assert.ok(Math.abs(tail - 4.6525e-4) < 5 * Math.sqrt(4.6525e-4 / n), `P(|z| > 3.5) = ${tail}`);
+  assert.ok(Math.abs(lag / n) < 5 / Math.sqrt(n), `lag-1 correlation ${lag / n}`);
+});
+
 test('uniform draws fill [0,1) evenly (chi-square over 20 bins)', () => {
   const r = new Rng(5);
   const bins = new Float64Array(20);

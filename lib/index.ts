@@ -34,3 +34,4 @@ export * from './saliency/index.js';
 export * from './paths/index.js';
 export * from './features/set-dihedral.js';
 export * from './stats/correlation.js';
+export * from './features/aligned-cartesian.js';

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { Rng } from '../../lib/dynamics/rng.js';
 import { loadShippedSystem } from '../../lib/forcefield/index.js';
 import { InternalCoordinates } from '../../lib/features/internal-coordinates.js';
+import { AlignedCartesian } from '../../lib/features/aligned-cartesian.js';
 import { SymmetryFunctions, isotropicG2, isotropicG5, fermiCutoff, type SymmetryFunctionSpec } from '../../lib/features/symmetry-functions.js';
 import type { Featurization } from '../../lib/features/featurization.js';
 import { atomContributions, atomContributionsFromFeatures } from '../../lib/saliency/index.js';
@@ -46,6 +47,19 @@ test('internal coordinates of alanine dipeptide: scaled to [0, 1], rigid-motion 
   for (let q = 0; q < ic.inputs; q++) assert.ok(Math.abs(fr[q] - f[q]) < 1e-12, `${ic.names[q]} changes under a rigid motion`);
   checkPullback(ic, x, 4);
   assert.throws(() => ic.transform(new Float64Array(3), 1), /expected 1 frames x 22 atoms/);
+});
+
+test('aligned Cartesian features: rigid-motion invariant, a rotated reference aligns back onto it, exact pullback', () => {
+  const sys = loadShippedSystem('alanine-dipeptide');
+  const heavy = sys.topology.atoms.map((a, i) => (a.name.startsWith('H') ? -1 : i)).filter((i) => i >= 0);
+  const rng = new Rng(8);
+  const x = sys.positions.map((v) => v + 0.02 * rng.normal());
+  const ac = new AlignedCartesian(22, sys.positions, { fitAtoms: heavy, atoms: [4, 6, 8, 14, 16] });
+  const f = ac.transform(x, 1), fr = ac.transform(rotate(x, 11), 1);
+  for (let q = 0; q < ac.inputs; q++) assert.ok(Math.abs(f[q] - fr[q]) < 1e-9, `${ac.names[q]} changes under a rigid motion`);
+  const self = new AlignedCartesian(22, sys.positions).transform(rotate(sys.positions, 12), 1);
+  for (let q = 0; q < 66; q++) assert.ok(Math.abs(self[q] - sys.positions[q]) < 1e-9, 'a rotated copy aligns back onto the reference');
+  checkPullback(ac, x, 9, 1e-5);
 });
 
 // A central atom with 30 solvent atoms scattered within 1 nm.

@@ -105,6 +105,67 @@ test('velocity Verlet with constraints conserves energy: second-order fluctuatio
   assert.ok(a.drift < 1e-4, `drift ${a.drift} kJ/mol/ps/dof`);
 });
 
+test('coupled clusters (CH3 with mixed atom order, H-O-H, single N-H): SHAKE and RATTLE give the mass-weighted projections', () => {
+  // atoms: C H H H | O H H | N H; constraint clusters of 3 (closed-form path), 2 (pivoted path) and 1
+  const m = [12.011, 1.008, 1.008, 1.008, 15.999, 1.008, 1.008, 14.007, 1.008];
+  const pairs = [[0, 1], [2, 0], [0, 3], [4, 5], [6, 4], [7, 8]];
+  const d = [0.109, 0.1095, 0.1085, 0.0957, 0.0957, 0.101];
+  const cons = new BondConstraints(pairs, d, m);
+  const nW = 2, dim = 27, rng = new Rng(7);
+  const base = [0, 0, 0, 0.1, 0.03, 0.02, -0.04, 0.09, 0.03, -0.03, -0.05, 0.09, 1, 0, 0, 1.09, 0.03, 0, 0.97, 0.09, 0.01, 0, 1, 0, 0.02, 1.1, 0];
+  const xRef = new Float64Array(nW * dim);
+  for (let i = 0; i < xRef.length; i++) xRef[i] = base[i % dim] + 0.01 * rng.normal();
+  cons.apply(xRef, nW);
+  assert.ok(cons.maxDeviation(xRef, nW) <= 2e-10, `apply: ${cons.maxDeviation(xRef, nW)}`);
+  const x0 = xRef.map((q) => q + 0.003 * rng.normal()); // one drift step's worth of displacement
+  const x = Float64Array.from(x0), v = new Float64Array(nW * dim), dt = 0.001;
+  cons.shake(xRef, x, nW, v, dt);
+  assert.ok(cons.maxDeviation(x, nW) <= 1e-10, `shake: ${cons.maxDeviation(x, nW)}`);
+  const along = (dx: number[], r: number[]) => {
+    // |dx x r| / (|dx| |r|): zero when the displacement lies along r
+    const c = [dx[1] * r[2] - dx[2] * r[1], dx[2] * r[0] - dx[0] * r[2], dx[0] * r[1] - dx[1] * r[0]];
+    return Math.hypot(c[0], c[1], c[2]) / (Math.hypot(dx[0], dx[1], dx[2]) * Math.hypot(r[0], r[1], r[2]));
+  };
+  const vec = (a: Float64Array, o: number, i: number, j: number) => [0, 1, 2].map((k) => a[o + 3 * i + k] - a[o + 3 * j + k]);
+  const hydrogens = [[1, 0, 1], [2, 2, 0], [3, 0, 3], [5, 4, 5], [6, 6, 4], [8, 7, 8]]; // H atom, its constraint's pair
+  for (let w = 0; w < nW; w++) {
+    const o = w * dim;
+    let p = [0, 0, 0];
+    for (let a = 0; a < 9; a++) for (let k = 0; k < 3; k++) {
+      const dx = x[o + 3 * a + k] - x0[o + 3 * a + k];
+      p[k] += m[a] * dx;
+      assert.ok(Math.abs(v[o + 3 * a + k] - dx / dt) <= 1e-9 * Math.abs(dx / dt) + 1e-15, 'velocity correction = displacement / dt');
+    }
+    // SHAKE moves each hydrogen along its reference bond and conserves momentum (so the heavy atom's move follows)
+    assert.ok(Math.hypot(p[0], p[1], p[2]) < 1e-13, `momentum ${p}`);
+    for (const [h, i, j] of hydrogens) {
+      const dx = [0, 1, 2].map((k) => x[o + 3 * h + k] - x0[o + 3 * h + k]);
+      assert.ok(along(dx, vec(xRef, o, i, j)) < 1e-9, `SHAKE moves H${h} along its reference bond`);
+    }
+    // RATTLE: d/dt |r|^2 = 0 for every constraint, velocity changes along the current bonds, momentum conserved
+    const vt = new Float64Array(nW * dim);
+    for (let i = 0; i < vt.length; i++) vt[i] = rng.normal();
+    const v0 = Float64Array.from(vt);
+    cons.rattle(x, vt, nW);
+    for (const [i, j] of pairs) {
+      const r = vec(x, o, i, j), dv = vec(vt, o, i, j);
+      const rate = r[0] * dv[0] + r[1] * dv[1] + r[2] * dv[2];
+      assert.ok(Math.abs(rate) < 1e-14, `RATTLE rate ${rate} for ${i}-${j}`);
+    }
+    p = [0, 0, 0];
+    for (let a = 0; a < 9; a++) for (let k = 0; k < 3; k++) p[k] += m[a] * (vt[o + 3 * a + k] - v0[o + 3 * a + k]);
+    assert.ok(Math.hypot(p[0], p[1], p[2]) < 1e-12, `RATTLE momentum ${p}`);
+    for (const [h, i, j] of hydrogens) {
+      const dv = [0, 1, 2].map((k) => vt[o + 3 * h + k] - v0[o + 3 * h + k]);
+      assert.ok(along(dv, vec(x, o, i, j)) < 1e-9, `RATTLE changes H${h} velocity along its bond`);
+    }
+    // a projection: applying it again changes nothing
+    const again = Float64Array.from(vt);
+    cons.rattle(x, again, nW);
+    for (let i = o; i < o + dim; i++) assert.ok(Math.abs(again[i] - vt[i]) < 1e-14, 'RATTLE is idempotent');
+  }
+});
+
 test('a distorted start and wrong atom indices give clear constraint errors', () => {
   assert.throws(() => new BondConstraints([[0, 3]], [0.1], masses), /atoms 0 and 3, outside 0..2/);
   assert.throws(() => new BondConstraints([[0, 1]], [0.1, 0.2], masses), /1 pairs but 2 lengths/);

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { projectRoot } from '../project/root.js';
@@ -6,7 +6,7 @@ import { displayData, escapeHtml, inNotebook, newDisplayId } from '../report/dis
 import { figuresDir } from '../report/notebook.js';
 import { colorAt, type ColorStops } from './colors.js';
 import { withRendererPage } from './render.js';
-import { figureOutput } from './show.js';
+import { figureOutput, injectScriptOnce } from './show.js';
 
 /**
  * Molecule views with 3Dmol.js (npm package 3dmol): atoms coloured per atom (e.g. by their contribution
@@ -102,19 +102,9 @@ function specJson(v: MoleculeView): string {
   return JSON.stringify({ pdb: v.pdb, colors: v.colors ?? null, labels: v.labels ?? null }).replace(/<\//g, '<\\/');
 }
 
-const INJECTED = Symbol.for('rarelab.plot.threeDmolInjected');
-
 /** Puts 3Dmol.js (~0.5 MB) and the drawing function into the notebook page, once per kernel session. */
 export function inject3Dmol(options: { force?: boolean } = {}): void {
-  const g = globalThis as unknown as Record<symbol, boolean | undefined>;
-  if (g[INJECTED] && !options.force) return;
-  // As for plotly.js: hide module/define so the UMD bundle sets window.$3Dmol under require.js too.
-  const src = readFileSync(threeDmolPath(), 'utf8').replace(/<\/script/gi, '<\\/script');
-  displayData({
-    'text/html': `<script type="text/javascript">(function(module, exports, define){${src}\n})(undefined, undefined, undefined);\n${DRAW_JS}</script>`,
-    'text/plain': '3Dmol.js loaded',
-  });
-  g[INJECTED] = true;
+  injectScriptOnce('rarelab.plot.threeDmolInjected', threeDmolPath(), '3Dmol.js', { ...options, after: DRAW_JS });
 }
 
 /**

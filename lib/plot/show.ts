@@ -15,24 +15,28 @@ export function figureOutput(): 'interactive' | 'static' {
   throw new Error(`RARELAB_FIGURES must be "interactive" or "static", got "${v}"`);
 }
 
-const INJECTED = Symbol.for('rarelab.plot.plotlyInjected');
-
 /**
- * Puts plotly.js into the notebook page, once per kernel session (a global flag): the ~4.8 MB bundle is
- * sent in one output instead of with every chart. `force` sends it again (e.g. after reloading the page
- * while the kernel kept running).
+ * Sends a UMD JavaScript bundle (plus optional script after it) into the notebook page once per kernel
+ * session, remembered under `key` in a global flag; `force` sends it again (e.g. after reloading the page
+ * while the kernel kept running). module/define/exports are hidden so the bundle's UMD header assigns its
+ * global (window.Plotly, window.$3Dmol) even in pages with require.js (classic Notebook); "</script" is
+ * escaped.
  */
-export function injectPlotly(options: { force?: boolean } = {}): void {
+export function injectScriptOnce(key: string, path: string, label: string, options: { force?: boolean; after?: string } = {}): void {
+  const flag = Symbol.for(key);
   const g = globalThis as unknown as Record<symbol, boolean | undefined>;
-  if (g[INJECTED] && !options.force) return;
-  // Hide module/define/exports so the bundle's UMD header assigns window.Plotly even in pages with
-  // require.js (classic Notebook). The bundle has no "</script"; escape it anyway.
-  const src = readFileSync(plotlyPath(), 'utf8').replace(/<\/script/gi, '<\\/script');
+  if (g[flag] && !options.force) return;
+  const src = readFileSync(path, 'utf8').replace(/<\/script/gi, '<\\/script');
   displayData({
-    'text/html': `<script type="text/javascript">(function(module, exports, define){${src}\n})(undefined, undefined, undefined);</script>`,
-    'text/plain': 'plotly.js loaded',
+    'text/html': `<script type="text/javascript">(function(module, exports, define){${src}\n})(undefined, undefined, undefined);${options.after ? `\n${options.after}` : ''}</script>`,
+    'text/plain': `${label} loaded`,
   });
-  g[INJECTED] = true;
+  g[flag] = true;
+}
+
+/** Puts plotly.js into the notebook page, once per kernel session: the ~4.8 MB bundle is sent in one output instead of with every chart. */
+export function injectPlotly(options: { force?: boolean } = {}): void {
+  injectScriptOnce('rarelab.plot.plotlyInjected', plotlyPath(), 'plotly.js', options);
 }
 
 /**

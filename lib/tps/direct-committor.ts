@@ -5,7 +5,7 @@ import type { Region } from '../systems/regions.js';
 import type { ModuleRef } from '../sampling/module-ref.js';
 import type { TaskRunner } from '../sampling/runner.js';
 import type { TrajectoryResult, TrajectoryTask } from '../sampling/langevin-kernel.js';
-import type { VelocitySampler } from './velocities.js';
+import { freeVelocities, type VelocitySampler } from './velocities.js';
 
 export interface DirectCommittorOptions {
   runner: TaskRunner;
@@ -44,16 +44,11 @@ export async function directCommittor(x: Float64Array, o: DirectCommittorOptions
   for (let k = 0; k < x.length; k++) if (!Number.isFinite(x[k])) throw new RangeError(`directCommittor: coordinate ${k} is ${x[k]}`);
   if (typeof o.masses !== 'number' && o.masses.length !== x.length) throw new RangeError(`directCommittor: ${o.masses.length} masses for ${x.length} coordinates`);
   const rng = new Rng(o.seed);
+  const sampler = o.velocities ?? freeVelocities(o.kT, o.masses);
   const tasks: TrajectoryTask[] = [];
   for (let s = 0; s < shots; s++) {
-    let v: Float64Array;
-    if (o.velocities) {
-      v = o.velocities(x, rng);
-      if (v.length !== x.length) throw new RangeError(`directCommittor: the velocity sampler returned ${v.length} values for ${x.length} coordinates`);
-    } else {
-      v = new Float64Array(x.length);
-      for (let k = 0; k < x.length; k++) v[k] = Math.sqrt(o.kT / (typeof o.masses === 'number' ? o.masses : o.masses[k])) * rng.normal();
-    }
+    const v = sampler(x, rng);
+    if (v.length !== x.length) throw new RangeError(`directCommittor: the velocity sampler returned ${v.length} values for ${x.length} coordinates`);
     tasks.push({ x0: x, v0: v, nSteps: o.maxSteps, stopAtStates: true });
   }
   const res = await o.runner.run<TrajectoryTask, TrajectoryResult>(o.kernel, tasks, { seed: rng.seedInt() });

@@ -4,7 +4,7 @@ import type { TaskRunner } from '../sampling/runner.js';
 import type { ModuleRef } from '../sampling/module-ref.js';
 import type { TrajectoryResult, TrajectoryTask } from '../sampling/langevin-kernel.js';
 import type { SelectionRule } from './selection.js';
-import type { VelocitySampler } from './velocities.js';
+import { freeVelocities, type VelocitySampler } from './velocities.js';
 
 /** A path: frames `[frame][dim]`, first and last frames in a state for a transition path. */
 export interface Path {
@@ -65,11 +65,11 @@ export interface ShootingOptions {
  */
 export class TwoWayShooting {
   private moves = 0;
-  private readonly masses: Float64Array | number;
+  private readonly sampler: VelocitySampler;
 
   constructor(readonly options: ShootingOptions) {
     if (!(options.maxSteps > 0)) throw new RangeError(`TwoWayShooting: maxSteps must be positive, got ${options.maxSteps}`);
-    this.masses = options.masses;
+    this.sampler = options.velocities ?? freeVelocities(options.kT, options.masses);
   }
 
   /** Selection weights of a path, zero on frames inside A or B. */
@@ -84,17 +84,8 @@ export class TwoWayShooting {
   }
 
   private velocities(x: Float64Array, rng: Rng): Float64Array {
-    const dim = x.length;
-    if (this.options.velocities) {
-      const v = this.options.velocities(x, rng);
-      if (v.length !== dim) throw new RangeError(`TwoWayShooting: the velocity sampler returned ${v.length} values for ${dim} coordinates`);
-      return v;
-    }
-    const v = new Float64Array(dim);
-    for (let k = 0; k < dim; k++) {
-      const m = typeof this.masses === 'number' ? this.masses : this.masses[k];
-      v[k] = Math.sqrt(this.options.kT / m) * rng.normal();
-    }
+    const v = this.sampler(x, rng);
+    if (v.length !== x.length) throw new RangeError(`TwoWayShooting: the velocity sampler returned ${v.length} values for ${x.length} coordinates`);
     return v;
   }
 

@@ -2,6 +2,7 @@ import type { Rng } from '../dynamics/rng.js';
 import type { Potential } from '../systems/potential.js';
 import { BAOAB } from '../dynamics/langevin.js';
 import { buildIntegrator, type IntegratorSpec } from '../sampling/langevin-kernel.js';
+import { maxwellBoltzmann } from '../dynamics/velocities.js';
 
 /**
  * Fresh shooting velocities for one configuration x [dim] (TwoWayShooting, directCommittor): a draw
@@ -24,5 +25,21 @@ export function kernelVelocities(potential: Potential, spec: IntegratorSpec): Ve
   return (x, rng) => {
     if (x.length !== dim) throw new RangeError(`kernelVelocities: configuration has ${x.length} coordinates, ${potential.name} has ${dim}`);
     return integrator.maxwellBoltzmann(1, rng, new Float64Array(dim), x);
+  };
+}
+
+/**
+ * The default sampler of TwoWayShooting and directCommittor: Maxwell-Boltzmann velocities at kT with one
+ * mass for all coordinates or a mass per coordinate, no constraints (analytic potentials). Masses and kT
+ * are checked by lib/dynamics' maxwellBoltzmann.
+ */
+export function freeVelocities(kT: number, masses: number | Float64Array): VelocitySampler {
+  let m = typeof masses === 'number' ? undefined : masses;
+  return (x, rng) => {
+    if (!m || m.length !== x.length) {
+      if (typeof masses !== 'number') throw new RangeError(`velocities: ${masses.length} masses for a configuration of ${x.length} coordinates`);
+      m = new Float64Array(x.length).fill(masses);
+    }
+    return maxwellBoltzmann(m, kT, 1, rng);
   };
 }

@@ -39,6 +39,18 @@ test('vectorised committor map: in the high-friction limit it approaches the ove
   }
 });
 
+test('bad masses or kT for the default shooting velocities are named', async () => {
+  const kernel = libRef('langevinKernel', { system: libRef('DoubleWell', 1, 3), integrator: { kind: 'baoab', dt: 0.02, kT: 1, friction: 1 }, states: { A: libRef('ball', [-2], 1.2), B: libRef('ball', [2], 1.2) } });
+  const path: Path = { frames: Float64Array.from([-0.9, 0, 0.9]), nFrames: 3, dim: 1 };
+  const bad = new TwoWayShooting({ A: ball([-2], 1.2), B: ball([2], 1.2), runner: new InlineRunner(), kernel, kT: 1, masses: -1, maxSteps: 10 });
+  let msg = '';
+  try { await bad.step(path, { name: 'u', weights: (_f, n) => new Float64Array(n).fill(1) }, new Rng(1)); } catch (e) { msg = (e as Error).message; }
+  assert.match(msg, /masses\[0\] must be positive and finite, got -1/);
+  msg = '';
+  try { await directCommittor(Float64Array.from([0]), { runner: new InlineRunner(), kernel, kT: NaN, masses: 1, shots: 2, maxSteps: 10, seed: 1 }); } catch (e) { msg = (e as Error).message; }
+  assert.match(msg, /kT must be non-negative and finite, got NaN/);
+});
+
 test('the committor learner recovers a logistic committor from shooting outcomes (Eq. 3)', () => {
   const n = 400, rng = new Rng(1);
   const x = Float64Array.from({ length: n }, () => rng.uniform(-1, 1));

@@ -140,15 +140,20 @@ export class SymbolicRegressor {
     for (let r = 0; r < o.restarts; r++) {
       const rng = root.fork(r);
       let parent = this.score(ev, randomGenome(shape, rng), loss);
+      let parentKey = genomeToString(shape, parent.genome, keyNames);
       for (let gen = 1; gen <= o.generations; gen++) {
         for (let c = 0; c < o.offspring; c++) {
           const genome = mutate(shape, parent.genome, rng, o.mutationRate);
           // A mutation of inactive genes only is neutral: same expression (structure and weights), same
           // fitness (CGP's drift). Comparing structure alone is not enough: another node of the same shape
           // but different weights can take the place of an active one.
-          const neutral = genomeToString(shape, genome, keyNames) === genomeToString(shape, parent.genome, keyNames);
+          const neutral = genomeToString(shape, genome, keyNames) === parentKey;
           const child = neutral ? { ...parent, genome } : this.score(ev, genome, loss);
-          if (child.fitness <= parent.fitness) parent = child;
+          if (child.fitness <= parent.fitness) {
+            // scoring optimised the child's weights in place: its key is taken after that
+            if (!neutral) parentKey = genomeToString(shape, child.genome, keyNames);
+            parent = child;
+          }
         }
         if (this.opts.onProgress && (gen % 25 === 0 || gen === o.generations)) this.opts.onProgress({ restart: r, generation: gen, fitness: parent.fitness, expression: genomeToString(shape, parent.genome, variables) });
       }

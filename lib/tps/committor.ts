@@ -1,30 +1,83 @@
 import { Mlp, Trainer, nextSeed, requireBackend, readJson, writeJson, type MlpConfig, type MlpJson, type TrainerState } from '../nn/index.js';
 import { committorFromRC } from './likelihood.js';
 
+/** The inputs a model reads from longer feature vectors: `columns` (distinct indices) of `of` features. */
+export interface InputColumns {
+  columns: readonly number[];
+  of: number;
+}
+
 /**
  * The AIMMD committor model (Jung et al., Eq. 1): a network q(x | w) of the inputs x, with
- * p_B(x) = 1 / (1 + e^{-q(x)}). Immutable: a snapshot of a CommittorLearner's network.
- * Inputs are flattened [n][inputs] Float64Arrays (whatever featurisation the caller uses).
+ * p_B(x) = 1 / (1 + e^{-q(x)}). Immutable: a snapshot of a CommittorLearner's network or of a fit.
+ * Inputs are flattened [n][inputs] Float64Arrays (whatever featurisation the caller uses). A model fitted
+ * on some of the features only (e.g. the relevant ones) takes `select`: it still reads full feature
+ * vectors of `select.of` values and its gradient has zeros on the features it ignores.
  */
 export class CommittorModel {
-  constructor(private readonly net: Mlp) {
+  readonly select?: Readonly<InputColumns>;
+  constructor(private readonly net: Mlp, select?: InputColumns) {
     if (net.outputDim !== 1) throw new RangeError(`CommittorModel: the network must have one output (q), got ${net.outputDim}`);
+    if (select) {
+      const { columns, of } = select;
+      if (columns.length !== net.inputDim) throw new RangeError(`CommittorModel: ${columns.length} selected columns for a network of ${net.inputDim} inputs`);
+      if (!Number.isInteger(of) || of < 1) throw new RangeError(`CommittorModel: select.of must be a positive integer, got ${of}`);
+      if (columns.some((c, k) => !Number.isInteger(c) || c < 0 || c >= of || columns.indexOf(c) !== k)) {
+        throw new RangeError(`CommittorModel: selected columns must be distinct integers in [0, ${of}), got [${columns.join(', ')}]`);
+      }
+      this.select = Object.freeze({ columns: Object.freeze([...columns]), of });
+    }
   }
-  get inputs(): number { return this.net.inputDim; }
+  /** Features per input vector. */
+  get inputs(): number { return this.select?.of ?? this.net.inputDim; }
+  private gather(x: ArrayLike<number>, n: number, what: string): ArrayLike<number> {
+    if (!this.select) return x;
+    const { columns, of } = this.select, m = columns.length;
+    if (x.length !== n * of) throw new RangeError(`CommittorModel.${what}: x has length ${x.length}, expected ${n} points x ${of} features`);
+    const out = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) out[i * m + k] = x[i * of + columns[k]];
+    return out;
+  }
   /** Reaction coordinate q(x) (log-odds of B over A) at n inputs. */
-  q(x: ArrayLike<number>, n: number): Float64Array { return this.net.predict(x, n); }
+  q(x: ArrayLike<number>, n: number): Float64Array { return this.net.predict(this.gather(x, n, 'q'), n); }
   /** Committor p_B(x) = sigmoid(q(x)), Eq. 1. */
   pB(x: ArrayLike<number>, n: number): Float64Array { return this.q(x, n).map(committorFromRC); }
   /** grad_x q at n inputs, [n][inputs] (reverse-mode through the network). */
-  gradQ(x: ArrayLike<number>, n: number): Float64Array { return this.net.inputGrad(x, n); }
-  toJSON(): { format: 'rarelab.committor'; version: 1; net: MlpJson } { return { format: 'rarelab.committor', version: 1, net: this.net.toJSON() }; }
-  static fromJSON(json: { format: string; version: number; net: MlpJson }): CommittorModel {
+  gradQ(x: ArrayLike<number>, n: number): Float64Array {
+    const g = this.net.inputGrad(this.gather(x, n, 'gradQ'), n);
+    if (!this.select) return g;
+    const { columns, of } = this.select, m = columns.length;
+    const out = new Float64Array(n * of);
+    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) out[i * of + columns[k]] = g[i * m + k];
+    return out;
+  }
+  toJSON(): CommittorModelJson {
+    return { format: 'rarelab.committor', version: 1, net: this.net.toJSON(), ...(this.select ? { select: { columns: [...this.select.columns], of: this.select.of } } : {}) };
+  }
+  static fromJSON(json: CommittorModelJson): CommittorModel {
     if (json?.format !== 'rarelab.committor') throw new TypeError(`CommittorModel.fromJSON: not a rarelab.committor object (format ${JSON.stringify(json?.format)})`);
-    return new CommittorModel(Mlp.fromJSON(json.net));
+    return new CommittorModel(Mlp.fromJSON(json.net), json.select);
   }
   save(path: string): void { writeJson(path, this.toJSON()); }
-  static load(path: string): CommittorModel { return CommittorModel.fromJSON(readJson(path, 'CommittorModel.load') as { format: string; version: number; net: MlpJson }); }
+  static load(path: string): CommittorModel { return CommittorModel.fromJSON(readJson(path, 'CommittorModel.load') as CommittorModelJson); }
   dispose(): void { this.net.dispose(); }
+}
+
+export interface CommittorModelJson {
+  format: 'rarelab.committor';
+  version: 1;
+  net: MlpJson;
+  select?: InputColumns;
+}
+
+/** The network of Materials & Methods B (Jung et al.): SELU, LeCun-normal, alpha dropout after the last hidden layer. */
+export function committorNetwork(o: { inputs: number; width: number; hiddenLayers: number; dropout: number; normalization?: MlpConfig['normalization']; seed: number }): MlpConfig {
+  return {
+    layers: [o.inputs, ...new Array<number>(o.hiddenLayers).fill(o.width), 1],
+    activation: 'selu', outputActivation: 'linear', initializer: 'lecunNormal',
+    dropout: o.dropout, dropoutLayers: 'last', dropoutKind: 'alpha',
+    normalization: o.normalization, seed: o.seed,
+  };
 }
 
 export interface CommittorLearnerOptions {
@@ -122,18 +175,8 @@ export class CommittorLearner {
     if (!(o.flatTolerance >= 0)) throw new RangeError(`CommittorLearner: flatTolerance must be non-negative, got ${o.flatTolerance}`);
     if (!(o.weightDecay >= 0) || !Number.isFinite(o.weightDecay)) throw new RangeError(`CommittorLearner: weightDecay must be non-negative and finite, got ${o.weightDecay}`);
     this.options = Object.freeze(o);
-    this.net = new Mlp(this.netConfig());
+    this.net = new Mlp(committorNetwork(this.options));
     this.trainer = this.newTrainer();
-  }
-
-  private netConfig(): MlpConfig {
-    const o = this.options;
-    return {
-      layers: [o.inputs, ...new Array<number>(o.hiddenLayers).fill(o.width), 1],
-      activation: 'selu', outputActivation: 'linear', initializer: 'lecunNormal',
-      dropout: o.dropout, dropoutLayers: 'last', dropoutKind: 'alpha',
-      normalization: o.normalization, seed: o.seed,
-    };
   }
 
   private newTrainer(): Trainer {

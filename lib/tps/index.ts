@@ -8,3 +8,4 @@ export * from './direct-committor.js';
 export * from './experiment.js';
 export * from './velocities.js';
 export * from './transitions.js';
+export * from './committor-fit.js';

@@ -1,7 +1,7 @@
 import { Mlp, Trainer, nextSeed, requireBackend, type MlpConfig } from '../nn/index.js';
 import { Rng } from '../dynamics/rng.js';
 import { checkShotCounts, type ShotCounts } from './likelihood.js';
-import { CommittorModel, committorNetwork } from './committor.js';
+import { CommittorModel, checkColumns, committorNetwork } from './committor.js';
 
 export interface CommittorFitOptions {
   /** Features per shooting point in `x`. */
@@ -63,6 +63,7 @@ export function fitCommittor(data: { x: ArrayLike<number> } & ShotCounts, option
   for (let i = 0; i < data.x.length; i++) if (!Number.isFinite(data.x[i])) throw new RangeError(`fitCommittor: input ${i % d} of shooting point ${Math.floor(i / d)} is ${data.x[i]}`);
   const columns = options.columns ? [...options.columns] : Array.from({ length: d }, (_, j) => j);
   if (columns.length === 0) throw new RangeError('fitCommittor: no columns selected');
+  checkColumns('fitCommittor', { columns, of: d }, columns.length);
   const f = options.validationFraction ?? 0.2;
   if (!(f > 0 && f < 1)) throw new RangeError(`fitCommittor: validationFraction must be in (0, 1), got ${f}`);
   const patience = options.patience ?? 30, maxEpochs = options.maxEpochs ?? 1000;
@@ -75,7 +76,6 @@ export function fitCommittor(data: { x: ArrayLike<number> } & ShotCounts, option
   if (norm && (norm.mean.length !== d || norm.std.length !== d)) throw new RangeError(`fitCommittor: normalization has ${norm.mean.length} means and ${norm.std.length} stds for ${d} inputs`);
   const seed = options.seed ?? nextSeed();
   const m = columns.length;
-  // validate the selection once, through the model that will carry it
   const net = new Mlp(committorNetwork({
     inputs: m, width: options.width ?? m, hiddenLayers: options.hiddenLayers ?? 4, dropout: options.dropout ?? 0.1, seed,
     normalization: norm ? { mean: columns.map((j) => norm.mean[j]), std: columns.map((j) => norm.std[j]) } : undefined,
@@ -83,7 +83,6 @@ export function fitCommittor(data: { x: ArrayLike<number> } & ShotCounts, option
   let best: Mlp | undefined;
   let trainer: Trainer | undefined;
   try {
-    new CommittorModel(net, { columns, of: d }); // throws on a bad selection before any training
     const perm = new Rng(seed + 2).permutation(n);
     const rows = (from: number, to: number) => {
       const x = new Float64Array((to - from) * m), y = new Float64Array((to - from) * 2);

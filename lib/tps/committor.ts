@@ -7,6 +7,15 @@ export interface InputColumns {
   of: number;
 }
 
+/** Throws unless `columns` are `inputs` distinct integers in [0, of). */
+export function checkColumns(what: string, { columns, of }: InputColumns, inputs: number): void {
+  if (columns.length !== inputs) throw new RangeError(`${what}: ${columns.length} selected columns for a network of ${inputs} inputs`);
+  if (!Number.isInteger(of) || of < 1) throw new RangeError(`${what}: select.of must be a positive integer, got ${of}`);
+  if (columns.some((c, k) => !Number.isInteger(c) || c < 0 || c >= of || columns.indexOf(c) !== k)) {
+    throw new RangeError(`${what}: selected columns must be distinct integers in [0, ${of}), got [${columns.join(', ')}]`);
+  }
+}
+
 /**
  * The AIMMD committor model (Jung et al., Eq. 1): a network q(x | w) of the inputs x, with
  * p_B(x) = 1 / (1 + e^{-q(x)}). Immutable: a snapshot of a CommittorLearner's network or of a fit.
@@ -19,13 +28,8 @@ export class CommittorModel {
   constructor(private readonly net: Mlp, select?: InputColumns) {
     if (net.outputDim !== 1) throw new RangeError(`CommittorModel: the network must have one output (q), got ${net.outputDim}`);
     if (select) {
-      const { columns, of } = select;
-      if (columns.length !== net.inputDim) throw new RangeError(`CommittorModel: ${columns.length} selected columns for a network of ${net.inputDim} inputs`);
-      if (!Number.isInteger(of) || of < 1) throw new RangeError(`CommittorModel: select.of must be a positive integer, got ${of}`);
-      if (columns.some((c, k) => !Number.isInteger(c) || c < 0 || c >= of || columns.indexOf(c) !== k)) {
-        throw new RangeError(`CommittorModel: selected columns must be distinct integers in [0, ${of}), got [${columns.join(', ')}]`);
-      }
-      this.select = Object.freeze({ columns: Object.freeze([...columns]), of });
+      checkColumns('CommittorModel', select, net.inputDim);
+      this.select = Object.freeze({ columns: Object.freeze([...select.columns]), of: select.of });
     }
   }
   /** Features per input vector. */

@@ -60,15 +60,18 @@ export function heatmap(field: GridField, options: FieldOptions = {}): PlotTrace
   } as PlotTrace;
 }
 
-/** Contour plot of a 2-D field; `levels` = {start, end, size}; `linesOnly` draws isolines without fill. */
-export function contour(field: GridField, options: FieldOptions & { levels?: { start: number; end: number; size: number }; linesOnly?: boolean; lineColor?: string } = {}): PlotTrace {
+/**
+ * Contour plot of a 2-D field; `levels` = {start, end, size}; `linesOnly` draws isolines without fill, in
+ * `lineColor` and `lineDash` (for two sets of isolines on one plot).
+ */
+export function contour(field: GridField, options: FieldOptions & { levels?: { start: number; end: number; size: number }; linesOnly?: boolean; lineColor?: string; lineDash?: LineOptions['dash'] } = {}): PlotTrace {
   return {
     type: 'contour', x: Array.from(field.x), y: Array.from(field.y), z: rows(field, 'contour'),
     name: options.name, colorscale: options.colorscale ?? 'Viridis', zmin: options.zmin, zmax: options.zmax,
     showscale: options.showscale ?? !options.linesOnly,
     colorbar: options.colorbarTitle ? { title: { text: options.colorbarTitle } } : undefined,
     autocontour: options.levels === undefined, contours: { ...(options.levels ?? {}), coloring: options.linesOnly ? 'none' : 'fill' },
-    line: options.lineColor ? { color: options.lineColor } : undefined,
+    line: options.lineColor || options.lineDash ? { color: options.lineColor, dash: options.lineDash } : undefined,
   } as PlotTrace;
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chromiumPath, closeBrowser, colorAt, exportFigure, figure, figureJson, heatmap, line, markers, panels, plotlyPath, quiver, renderImage, show, viridis } from '../../lib/plot/index.js';
+import { chromiumPath, closeBrowser, colorAt, contour, exportFigure, figure, figureJson, heatmap, line, markers, panels, plotlyPath, quiver, renderImage, show, viridis } from '../../lib/plot/index.js';
 import { projectRoot } from '../../lib/project/root.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rarelab-plot-'));
@@ -17,6 +17,15 @@ test('figureJson turns typed arrays into arrays, keeps 7 significant digits, NaN
   assert.equal(j.data[0].y, [0.3333333, null]);
   assert.is(j.layout.width, 720);
   assert.throws(() => figure([], {}, { name: 'a b' }), /not a usable file name/);
+});
+
+test('contour isolines: levels, no fill, line colour and dash; the field is reshaped like a heatmap', () => {
+  const t = contour({ x: [0, 1], y: [0, 1, 2], z: [1, 2, 3, 4, 5, 6] }, { linesOnly: true, levels: { start: 0.1, end: 0.9, size: 0.1 }, lineColor: 'grey', lineDash: 'dash' }) as Rec;
+  assert.equal(t.z, [[1, 2], [3, 4], [5, 6]]);
+  assert.equal(t.contours, { start: 0.1, end: 0.9, size: 0.1, coloring: 'none' });
+  assert.equal(t.line, { color: 'grey', dash: 'dash' });
+  assert.is(t.showscale, false);
+  assert.is((contour({ x: [0, 1], y: [0, 1], z: [1, 2, 3, 4] }) as Rec).line, undefined);
 });
 
 test('heatmap reshapes a flat row-major field to rows along y and checks sizes', () => {

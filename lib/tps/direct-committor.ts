@@ -2,8 +2,8 @@ import { Rng } from '../dynamics/rng.js';
 import { BAOAB } from '../dynamics/langevin.js';
 import { checkConfigurations, type Potential } from '../systems/potential.js';
 import type { Region } from '../systems/regions.js';
-import type { ModuleRef } from '../sampling/module-ref.js';
-import type { TaskRunner } from '../sampling/runner.js';
+import { instantiate, type ModuleRef } from '../sampling/module-ref.js';
+import type { TaskKernel, TaskRunner } from '../sampling/runner.js';
 import type { TrajectoryResult, TrajectoryTask } from '../sampling/langevin-kernel.js';
 import { freeVelocities, type VelocitySampler } from './velocities.js';
 
@@ -59,6 +59,11 @@ export async function directCommittor(x: Float64Array, o: DirectCommittorOptions
   return { pB, nA, nB, uncommitted: shots - m, stderr: m > 0 ? Math.sqrt((pB * (1 - pB)) / m) : NaN };
 }
 
+/** p_B = n_B / (n_A + n_B) per point; NaN where no trajectory committed. */
+function committorFromCounts(nA: Float64Array, nB: Float64Array): Float64Array {
+  return Float64Array.from(nA, (a, i) => (a + nB[i] > 0 ? nB[i] / (a + nB[i]) : NaN));
+}
+
 export interface CommittorMapOptions {
   /** Langevin parameters of the dynamics whose committor is wanted (BAOAB; units of the potential). */
   integrator: { dt: number; kT: number; friction: number; masses?: number | Float64Array };
@@ -107,6 +112,51 @@ export function committorMap(potential: Potential, points: Float64Array, n: numb
     if (k < m) { m = k; x = x.subarray(0, m * d); v = v.subarray(0, m * d); owner = owner.subarray(0, m); }
     if (o.onProgress && step % 1000 === 0) o.onProgress({ step, active: m });
   }
-  const pB = Float64Array.from({ length: n }, (_, i) => (nA[i] + nB[i] > 0 ? nB[i] / (nA[i] + nB[i]) : NaN));
+  const pB = committorFromCounts(nA, nB);
+  return { pB, nA, nB };
+}
+
+export interface CommittorMapKernelConfig {
+  /** The potential (a ModuleRef, e.g. libRef('AimmdToy')). */
+  system: ModuleRef;
+  integrator: CommittorMapOptions['integrator'];
+  states: { A: ModuleRef; B: ModuleRef };
+  shots?: number;
+  maxSteps?: number;
+}
+
+/** One chunk of points [n][dim] for committorMapKernel. */
+export interface CommittorMapTask {
+  points: Float64Array;
+  n: number;
+}
+
+/** Task kernel running committorMap on a chunk of points; build with `libRef('committorMapKernel', config)`. */
+export async function committorMapKernel(config: CommittorMapKernelConfig): Promise<TaskKernel<CommittorMapTask, { nA: Float64Array; nB: Float64Array }>> {
+  const potential = await instantiate<Potential>(config.system);
+  const A = await instantiate<Region>(config.states.A);
+  const B = await instantiate<Region>(config.states.B);
+  return (task, rng) => {
+    const r = committorMap(potential, task.points, task.n, { integrator: config.integrator, A, B, shots: config.shots, maxSteps: config.maxSteps, seed: rng.seedInt() });
+    return { nA: r.nA, nB: r.nB };
+  };
+}
+
+/**
+ * committorMap on a task runner (e.g. a WorkerPool, one core per worker): the points go out in chunks of
+ * `chunk` points (default 32), one task each with its own random stream from `seed`, so the result does
+ * not depend on the number of workers (it does on `chunk`).
+ * @param kernel a committorMapKernel ModuleRef.
+ */
+export async function committorMapOn(runner: TaskRunner, kernel: ModuleRef, points: Float64Array, n: number, options: { seed: number; chunk?: number; onProgress?: (done: number, total: number) => void }): Promise<{ pB: Float64Array; nA: Float64Array; nB: Float64Array }> {
+  if (!Number.isInteger(n) || n < 1 || points.length % n !== 0) throw new RangeError(`committorMapOn: ${points.length} values are not n = ${n} points`);
+  const d = points.length / n, chunk = options.chunk ?? 32;
+  if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`committorMapOn: chunk must be a positive integer, got ${chunk}`);
+  const tasks: CommittorMapTask[] = [];
+  for (let s = 0; s < n; s += chunk) tasks.push({ points: points.slice(s * d, Math.min(n, s + chunk) * d), n: Math.min(n, s + chunk) - s });
+  const parts = await runner.run<CommittorMapTask, { nA: Float64Array; nB: Float64Array }>(kernel, tasks, { seed: options.seed, onProgress: options.onProgress });
+  const nA = new Float64Array(n), nB = new Float64Array(n);
+  parts.forEach((r, k) => { nA.set(r.nA, k * chunk); nB.set(r.nB, k * chunk); });
+  const pB = committorFromCounts(nA, nB);
   return { pB, nA, nB };
 }

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../lib/dynamics/rng.js';
 import { initBackend } from '../../lib/nn/index.js';
-import { InlineRunner, libRef } from '../../lib/sampling/index.js';
+import { InlineRunner, WorkerPool, libRef } from '../../lib/sampling/index.js';
 import { ball } from '../../lib/systems/regions.js';
-import { AimmdRun, CommittorLearner, TwoWayShooting, committorFromRC, committorMap, directCommittor, type Path } from '../../lib/tps/index.js';
+import { AimmdRun, CommittorLearner, TwoWayShooting, committorFromRC, committorMap, committorMapOn, directCommittor, type Path } from '../../lib/tps/index.js';
 import { DoubleWell } from '../../lib/systems/double-well.js';
 
 test.before(async () => {
@@ -37,6 +37,30 @@ test('vectorised committor map: in the high-friction limit it approaches the ove
     assert.is(r.nA[i] + r.nB[i], 300);
     assert.ok(Math.abs(r.pB[i] - exact) < 3 * se + 0.02, `x = ${pts[i]}: p_B ${r.pB[i]} vs overdamped ${exact}`);
   }
+});
+
+test('committor map on a worker pool: the same numbers for 1 and 2 workers, the overdamped committor at high friction', async () => {
+  const V = (x: number) => 3 * (x * x - 1) ** 2;
+  const integral = (a: number, b: number) => { let s = 0; const m = 4000, h = (b - a) / m; for (let i = 0; i < m; i++) s += Math.exp(V(a + (i + 0.5) * h)) * h; return s; };
+  const pts = Float64Array.from([-0.3, -0.1, 0, 0.1, 0.3]);
+  const kernel = libRef('committorMapKernel', { system: libRef('DoubleWell', 1, 3), integrator: { dt: 0.01, kT: 1, friction: 30 }, states: { A: libRef('ball', [-2], 1.2), B: libRef('ball', [2], 1.2) }, shots: 300 });
+  const inline = await committorMapOn(new InlineRunner(), kernel, pts, 5, { seed: 8, chunk: 2 });
+  const pool = new WorkerPool({ workers: 2 });
+  try {
+    const pooled = await committorMapOn(pool, kernel, pts, 5, { seed: 8, chunk: 2 });
+    assert.equal(Array.from(pooled.nB), Array.from(inline.nB));
+    assert.equal(Array.from(pooled.nA), Array.from(inline.nA));
+  } finally {
+    await pool.close();
+  }
+  for (let i = 0; i < 5; i++) {
+    const exact = integral(-0.8, pts[i]) / integral(-0.8, 0.8);
+    assert.is(inline.nA[i] + inline.nB[i], 300);
+    assert.ok(Math.abs(inline.pB[i] - exact) < 3 * Math.sqrt(exact * (1 - exact) / 300) + 0.02, `x = ${pts[i]}: p_B ${inline.pB[i]} vs overdamped ${exact}`);
+  }
+  const failure = async (f: () => Promise<unknown>) => { try { await f(); return ''; } catch (e) { return (e as Error).message; } };
+  assert.match(await failure(() => committorMapOn(new InlineRunner(), kernel, pts, 3, { seed: 1 })), /committorMapOn: 5 values are not n = 3 points/);
+  assert.match(await failure(() => committorMapOn(new InlineRunner(), kernel, pts, 5, { seed: 1, chunk: 0 })), /chunk must be a positive integer, got 0/);
 });
 
 test('bad masses or kT for the default shooting velocities are named', async () => {

@@ -519,27 +519,25 @@ function buildTopology(lines: SourceLine[]): Topology {
   const resolved = new Map<string, Resolved>();
   const resolve1 = (m: MoleculeType): Resolved => {
     const bt = (a: number, src: SourceLine) => bondedType(m.atoms[a].type, src);
-    const bonds = m.bonds.map((b): TopologyBond => {
-      let p = b.params;
+    // func 1 of [ bonds ] and [ angles ]: the line's own two parameters, else those of its bonded types
+    const twoParams = (e: MolInteraction, directive: string, table: string, types: Map<string, number[]>, names: string): number[] => {
+      let p = e.params;
       if (p.length === 0) {
-        const types = b.atoms.map((a) => bt(a, b.src));
-        const found = bondTypes.get(`1|${types.join('|')}`);
-        if (!found) throw err(b.src, `[ bonds ]: no [ bondtypes ] parameters for bonded types ${types.join('-')} (atoms ${b.atoms.map((a) => a + 1).join(' ')})`);
+        const t = e.atoms.map((a) => bt(a, e.src));
+        const found = types.get(`1|${t.join('|')}`);
+        if (!found) throw err(e.src, `[ ${directive} ]: no [ ${table} ] parameters for bonded types ${t.join('-')} (atoms ${e.atoms.map((a) => a + 1).join(' ')})`);
         p = found;
       }
-      if (p.length !== 2) throw err(b.src, `[ bonds ]: func 1 needs 2 parameters (b0, kb), got ${p.length}`);
-      return { i: b.atoms[0], j: b.atoms[1], b0: p[0], kb: p[1] };
+      if (p.length !== 2) throw err(e.src, `[ ${directive} ]: func 1 needs 2 parameters (${names}), got ${p.length}`);
+      return p;
+    };
+    const bonds = m.bonds.map((b): TopologyBond => {
+      const [b0, kb] = twoParams(b, 'bonds', 'bondtypes', bondTypes, 'b0, kb');
+      return { i: b.atoms[0], j: b.atoms[1], b0, kb };
     });
     const angles = m.angles.map((a): TopologyAngle => {
-      let p = a.params;
-      if (p.length === 0) {
-        const types = a.atoms.map((x) => bt(x, a.src));
-        const found = angleTypes.get(`1|${types.join('|')}`);
-        if (!found) throw err(a.src, `[ angles ]: no [ angletypes ] parameters for bonded types ${types.join('-')} (atoms ${a.atoms.map((x) => x + 1).join(' ')})`);
-        p = found;
-      }
-      if (p.length !== 2) throw err(a.src, `[ angles ]: func 1 needs 2 parameters (theta0, k), got ${p.length}`);
-      return { i: a.atoms[0], j: a.atoms[1], k: a.atoms[2], theta0: p[0], kTheta: p[1] };
+      const [theta0, kTheta] = twoParams(a, 'angles', 'angletypes', angleTypes, 'theta0, k');
+      return { i: a.atoms[0], j: a.atoms[1], k: a.atoms[2], theta0, kTheta };
     });
     const dihedrals: TopologyDihedral[] = [];
     for (const dh of m.dihedrals) {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { join } from 'node:path';
 import { displayData, formatNumber, htmlTable, textTable } from './display.js';
 import { mode } from './mode.js';
@@ -84,7 +84,7 @@ export class ResultsTable {
   /** Writes results.json into dir (default figures/<notebook>/) and returns its path. */
   write(options: { dir?: string } = {}): string {
     const path = join(options.dir ?? figuresDir(), 'results.json');
-    writeFileSync(path, JSON.stringify({ mode: mode(), rows: this.rows }, null, 1) + '\n');
+    writeFileAtomic(path, JSON.stringify({ mode: mode(), rows: this.rows }, null, 1) + '\n');
     return path;
   }
 }

@@ -35,3 +35,4 @@ export * from './paths/index.js';
 export * from './features/set-dihedral.js';
 export * from './stats/correlation.js';
 export * from './features/aligned-cartesian.js';
+export * from './features/pairwise-distances.js';

@@ -6,6 +6,7 @@ export * from './dynamics/langevin.js';
 export * from './systems/harmonic.js';
 export * from './systems/regions.js';
 export * from './project/root.js';
+export * from './files/index.js';
 export * from './sampling/index.js';
 export * from './dynamics/constraints.js';
 export * from './dynamics/verlet.js';

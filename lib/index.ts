@@ -18,6 +18,7 @@ export * from './forcefield/index.js';
 export * from './features/observables.js';
 export * from './nn/index.js';
 export * from './isokann/index.js';
+export * from './kinetics/index.js';
 export * from './dynamics/solver.js';
 export * from './dynamics/minimize.js';
 export * from './dynamics/hessian.js';

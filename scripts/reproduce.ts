@@ -1,19 +1,24 @@
 // `npm run reproduce [-- --full] [-- notebooks/x.ipynb ...]`: executes the notebooks headless, in order
 // (all of notebooks/*.ipynb by default), saving each executed notebook in place with its outputs and
-// its figures in figures/<notebook>/. Exits non-zero if any cell of any notebook fails.
-import { readdirSync } from 'node:fs';
+// its figures in figures/<notebook>/. Prints each notebook's results summary ("k of n checks pass, m
+// information rows"). Exits non-zero if any cell of any notebook fails; with --strict, also when a
+// check in a results table fails or a notebook wrote no results table.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeBrowser } from '../lib/plot/render.js';
 import { projectRoot } from '../lib/project/root.js';
+import { resultsFileName, summarize, summaryLine, type ResultRow, type ResultsSummary } from '../lib/report/results.js';
 import { executeNotebook, type NotebookResult } from './notebook/execute.js';
 
 const args = process.argv.slice(2);
 let mode: 'quick' | 'full' = 'quick';
+let strict = false;
 const files: string[] = [];
 for (const a of args) {
   if (a === '--full') mode = 'full';
   else if (a === '--quick') mode = 'quick';
-  else if (a.startsWith('-')) { console.error(`reproduce: unknown option ${a} (use --full or --quick, and notebook paths)`); process.exit(2); }
+  else if (a === '--strict') strict = true;
+  else if (a.startsWith('-')) { console.error(`reproduce: unknown option ${a} (use --full, --quick, --strict and notebook paths)`); process.exit(2); }
   else files.push(a);
 }
 const root = projectRoot();
@@ -28,17 +33,39 @@ if (files.length === 0) {
   process.exit(0);
 }
 
-console.error(`reproduce: ${files.length} notebook(s), ${mode} mode`);
-const results: NotebookResult[] = [];
-for (const f of files) results.push(await executeNotebook(f, { mode }));
+/** The results table a notebook wrote during this run (written after `since`), or why there is none. */
+function readSummary(name: string, since: number): { summary: ResultsSummary } | { missing: string } {
+  const path = join(root, 'figures', name, resultsFileName(mode));
+  if (!existsSync(path)) return { missing: `no ${resultsFileName(mode)}` };
+  if (statSync(path).mtimeMs < since) return { missing: `${resultsFileName(mode)} not rewritten by this run` };
+  const rows = (JSON.parse(readFileSync(path, 'utf8')) as { rows: ResultRow[] }).rows;
+  return { summary: summarize(rows) };
+}
+
+console.error(`reproduce: ${files.length} notebook(s), ${mode} mode${strict ? ', strict' : ''}`);
+const results: { run: NotebookResult; table: ReturnType<typeof readSummary> }[] = [];
+for (const f of files) {
+  const since = Date.now() - 1000;
+  const run = await executeNotebook(f, { mode });
+  results.push({ run, table: readSummary(run.name, since) });
+}
 await closeBrowser();
 
-console.log('\nnotebook                       result   cells  seconds');
-for (const r of results) {
+console.log('\nnotebook                       result   cells  seconds  results table');
+let failedChecks = 0;
+for (const { run: r, table } of results) {
   const ran = r.cells.length;
-  console.log(`${r.name.padEnd(30)} ${(r.ok ? 'ok' : 'FAILED').padEnd(8)} ${String(ran).padStart(5)}  ${r.seconds.toFixed(1).padStart(7)}${r.ok ? '' : `  (saved: ${r.savedTo})`}`);
+  let tableText: string;
+  if ('summary' in table) {
+    tableText = summaryLine(table.summary);
+    failedChecks += table.summary.checks - table.summary.passed;
+  } else {
+    tableText = table.missing;
+    if (r.ok) failedChecks++;
+  }
+  console.log(`${r.name.padEnd(30)} ${(r.ok ? 'ok' : 'FAILED').padEnd(8)} ${String(ran).padStart(5)}  ${r.seconds.toFixed(1).padStart(7)}  ${tableText}${r.ok ? '' : `  (saved: ${r.savedTo})`}`);
 }
-const failed = results.filter((r) => !r.ok).length;
-console.log(`${results.length - failed} notebook(s) passed, ${failed} failed`);
+const failed = results.filter((r) => !r.run.ok).length;
+console.log(`${results.length - failed} notebook(s) ran, ${failed} failed; ${failedChecks} failed check(s) or missing table(s)${strict ? ' (strict)' : ''}`);
 // Exit explicitly: a notebook may leave timers or worker threads behind.
-process.exit(failed > 0 ? 1 : 0);
+process.exit(failed > 0 || (strict && failedChecks > 0) ? 1 : 0);

@@ -1,5 +1,6 @@
 import type * as TF from '@tensorflow/tfjs';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { Rng } from '../dynamics/rng.js';
 import { nextSeed, requireBackend, tf } from './backend.js';
 
@@ -350,9 +351,9 @@ export class Mlp {
     return Mlp.fromJSON(this.toJSON());
   }
 
-  /** Writes the network to a JSON file (no tfjs-node file IO needed). */
+  /** Writes the network to a JSON file atomically (no tfjs-node file IO needed). */
   save(path: string): void {
-    writeFileSync(path, JSON.stringify(this.toJSON()));
+    writeJson(path, this.toJSON());
   }
 
   /** Reads a network written by `save`. */
@@ -390,7 +391,7 @@ export function readJson(path: string, what: string): unknown {
   }
 }
 
-/** Writes a value as JSON. */
+/** Writes a value as JSON, atomically (an interrupted save leaves the previous file whole). */
 export function writeJson(path: string, value: unknown): void {
-  writeFileSync(path, JSON.stringify(value));
+  writeFileAtomic(path, JSON.stringify(value));
 }

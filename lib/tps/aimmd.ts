@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { Rng } from '../dynamics/rng.js';
 import { CommittorLearner, type CommittorLearnerState } from './committor.js';
 import { lorentzianSelection, uniformSelection, type SelectionRule } from './selection.js';
@@ -92,9 +93,7 @@ export class AimmdRun {
       records: this.records.map((r) => ({ ...r, xsp: Array.from(r.xsp) })),
       learner: this.options.learner ? await this.options.learner.getState() : undefined,
     };
-    const tmp = `${path}.tmp`;
-    writeFileSync(tmp, JSON.stringify(state));
-    renameSync(tmp, path);
+    writeFileAtomic(path, JSON.stringify(state));
   }
 
   /**

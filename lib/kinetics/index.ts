@@ -1,0 +1,2 @@
+// lib/kinetics: Markov state models and their spectral analysis (implied timescales, eigenvectors).
+export * from './msm.js';

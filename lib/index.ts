@@ -36,5 +36,6 @@ export * from './saliency/index.js';
 export * from './paths/index.js';
 export * from './features/set-dihedral.js';
 export * from './stats/correlation.js';
+export * from './stats/block-average.js';
 export * from './features/aligned-cartesian.js';
 export * from './features/pairwise-distances.js';

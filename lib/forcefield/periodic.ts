@@ -158,7 +158,9 @@ export class PeriodicForceField implements Potential {
     }
     this.selfEnergy = (-ONE_4PI_EPS0 * this.alpha * q2) / Math.sqrt(Math.PI);
     if (Math.abs(qNet) > 1e-6) {
-      (options.onWarning ?? console.warn)(`${this.name}: the system has a net charge of ${qNet.toFixed(6)} e; with PME this means a uniform neutralising background (as GROMACS warns, add counter-ions for a physical system)`);
+      // As OpenMM 7.7 (checked on data/tip3p-na), the energy has no neutralising-background term
+      // -ke pi Q^2 / (2 V alpha^2): the k = 0 term is simply left out.
+      (options.onWarning ?? console.warn)(`${this.name}: the system has a net charge of ${qNet.toFixed(6)} e; PME leaves out the k = 0 term (an implicit uniform neutralising background, no energy correction, as OpenMM 7.7); add counter-ions for a physical system (GROMACS warns likewise)`);
     }
 
     // LJ type tables (combination rule 2: sigma arithmetic, epsilon geometric mean)

@@ -292,7 +292,7 @@ export class PeriodicForceField implements Potential {
     } else {
       eBonded = this.bondedForces(x, o, f, fo);
     }
-    const box = this.box, Lx = box[0], Ly = box[1], Lz = box[2];
+    const box = this.box, Lx = box[0], Ly = box[1], Lz = box[2], iLx = 1 / Lx, iLy = 1 / Ly, iLz = 1 / Lz;
     const nl = this.list(walker);
     nl.update(x, o, box);
     // ---- real space: LJ (plain cut-off) and ke q_i q_j erfc(alpha r)/r
@@ -307,9 +307,9 @@ export class PeriodicForceField implements Potential {
       for (let p = start[i], pe = start[i + 1]; p < pe; p++) {
         const j = pairs[p], oj = o + 3 * j;
         let dx = xi - x[oj], dy = yi - x[oj + 1], dz = zi - x[oj + 2];
-        dx -= Lx * Math.round(dx / Lx);
-        dy -= Ly * Math.round(dy / Ly);
-        dz -= Lz * Math.round(dz / Lz);
+        dx -= Lx * Math.floor(dx * iLx + 0.5);
+        dy -= Ly * Math.floor(dy * iLy + 0.5);
+        dz -= Lz * Math.floor(dz * iLz + 0.5);
         const r2 = dx * dx + dy * dy + dz * dz;
         if (r2 >= rc2) continue;
         if (r2 < minR2) this.overlap(i, j, Math.sqrt(r2), walker);

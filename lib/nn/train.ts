@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
 import { Rng } from '../dynamics/rng.js';
-import { nextSeed, requireBackend } from './backend.js';
+import { nextSeed, requireBackend, tf } from './backend.js';
 import { checkInputs, type Mlp } from './mlp.js';
 import { builtinLoss, type BuiltinLoss, type LossFn, type LossName } from './losses.js';
 
@@ -67,7 +67,7 @@ export class Trainer {
   readonly targetDim: number;
   /** Mean loss of every epoch run so far. */
   readonly losses: number[] = [];
-  private readonly optimizer: tf.Optimizer;
+  private readonly optimizer: TF.Optimizer;
   private rng: Rng;
   private readonly lossFn: LossFn;
   private readonly builtin?: BuiltinLoss;
@@ -157,9 +157,9 @@ export class Trainer {
           for (let k = 0; k < m; k++) yb[i * m + k] = y[r * m + k];
         }
         const dropoutSeed = useDropout ? this.rng.seedInt() : undefined;
-        let dataLoss: tf.Scalar | undefined;
-        let grads: tf.NamedTensorMap | undefined;
-        let cost: tf.Scalar | undefined;
+        let dataLoss: TF.Scalar | undefined;
+        let grads: TF.NamedTensorMap | undefined;
+        let cost: TF.Scalar | undefined;
         let lv = NaN, g2 = NaN;
         const xt = tf.tensor2d(b === bs ? xb : xb.subarray(0, b * d), [b, d]);
         const yt = tf.tensor2d(b === bs ? yb : yb.subarray(0, b * m), [b, m]);
@@ -170,9 +170,9 @@ export class Trainer {
             if (l.rank !== 0) throw new RangeError(`Trainer: the loss function must return a scalar, got shape [${l.shape.join(', ')}]`);
             dataLoss = tf.keep(l);
             if (wd === 0) return l;
-            let pen: tf.Tensor = tf.scalar(0);
+            let pen: TF.Tensor = tf.scalar(0);
             for (const v of vars) pen = tf.add(pen, tf.sum(tf.square(v)));
-            return tf.add(l, tf.mul(pen, 0.5 * wd)) as tf.Scalar;
+            return tf.add(l, tf.mul(pen, 0.5 * wd)) as TF.Scalar;
           }, vars));
           // Loss and squared gradient norm in one read-back; a step is applied only when both are
           // finite, so a diverging run leaves the last finite weights in the network.
@@ -252,7 +252,7 @@ export class Trainer {
     this.optimizer.dispose();
     // tfjs 4.22: MomentumOptimizer.dispose frees its momentum and accumulators but not the learning-rate
     // scalar `c` created by its SGD base class; free it here so Nesterov training leaks nothing.
-    const c = (this.optimizer as unknown as { c?: tf.Tensor }).c;
+    const c = (this.optimizer as unknown as { c?: TF.Tensor }).c;
     if (this.options.optimizer === 'nesterov' && c && !c.isDisposed) c.dispose();
   }
 }

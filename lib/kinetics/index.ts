@@ -2,3 +2,4 @@
 export * from './msm.js';
 export * from './covariance.js';
 export * from './tica.js';
+export * from './autocorrelation.js';

@@ -96,7 +96,7 @@ test('DCD cut mid-frame: the complete frames are read and `truncated` says what 
     const warnings: string[] = [];
     const warn = console.warn;
     console.warn = (m: string) => warnings.push(m);
-    let d;
+    let d: ReturnType<typeof parseDcd>;
     try {
       d = parseDcd(bytes, 'cut.dcd');
     } finally {

@@ -1,6 +1,6 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { projectRoot } from '../project/root.js';
+import { libraryRoot } from '../project/root.js';
 import { preprocessTopology, preprocessTopologyFile, TopologyError } from './preprocess.js';
 import type { PreprocessOptions, SourceLine } from './preprocess.js';
 
@@ -12,7 +12,7 @@ import type { PreprocessOptions, SourceLine } from './preprocess.js';
  * [ dihedraltypes ] (2- or 4-type lines, wildcard X, func 9 multi-term blocks on adjacent lines),
  * [ pairtypes ], [ moleculetype ] (nrexcl), [ atoms ], [ bonds ] func 1, [ pairs ] func 1,
  * [ angles ] func 1, [ dihedrals ] func 1/9 (periodic proper) and 4 (periodic improper),
- * [ exclusions ], [ system ], [ molecules ]. Every other directive or function type is a
+ * [ exclusions ], [ settles ] (rigid water), [ system ], [ molecules ]. Every other directive or function type is a
  * TopologyError naming the directive, the file and the line; nothing is silently skipped.
  *
  * Parameter lookup (as grompp's push_bond/defaultInteractionsOfType): bonded parameters are matched on
@@ -102,6 +102,18 @@ export interface TopologyPair {
   c12: number;
 }
 
+/**
+ * A rigid three-site water from [ settles ] (func 1): oxygen o and its hydrogens o + 1, o + 2 (GROMACS
+ * requires this atom order), O-H distance dOH and H-H distance dHH (nm).
+ */
+export interface TopologySettle {
+  o: number;
+  h1: number;
+  h2: number;
+  dOH: number;
+  dHH: number;
+}
+
 export interface MoleculeBlock {
   name: string;
   count: number;
@@ -121,6 +133,8 @@ export interface Topology {
   angles: TopologyAngle[];
   dihedrals: TopologyDihedral[];
   pairs: TopologyPair[];
+  /** Rigid waters ([ settles ]); their intramolecular exclusions come from the molecule's [ exclusions ]. */
+  settles: TopologySettle[];
   /** Excluded non-bonded pairs (i < j, sorted): within nrexcl bonds, [ exclusions ], and the atom itself never. */
   exclusions: [number, number][];
   /** Files read, in order (the top file first). */
@@ -129,43 +143,76 @@ export interface Topology {
 
 export interface ReadTopologyOptions extends PreprocessOptions {
   /**
-   * Add rarelab's shipped force fields (data/forcefields under the project folder) to the include
-   * search path, after `includeDirs`; default true.
+   * Add rarelab's shipped force fields (data/forcefields of the rarelab folder the library is loaded
+   * from, wherever the working directory is) to the include search path, last; default true.
    */
   shippedForceFields?: boolean;
+  /**
+   * Folders to search as GROMACS's GMXLIB environment variable does: a colon-separated list, searched
+   * after `includeDirs` and before the shipped force fields (GROMACS likewise searches GMXLIB before its
+   * own share/top). Default: the environment's GMXLIB; '' ignores it.
+   */
+  gmxlib?: string;
 }
 
-/** The shipped force-field folder (data/forcefields), or undefined outside the rarelab project. */
+/** The shipped force-field folder, or why there is none (for messages). */
+function shippedForceFields(): { dir: string } | { reason: string } {
+  const root = libraryRoot();
+  if (!root) return { reason: "rarelab's own folder could not be found from the library's file location" };
+  const dir = join(root, 'data', 'forcefields');
+  return existsSync(dir) ? { dir } : { reason: `${dir} does not exist in the rarelab folder the library was loaded from` };
+}
+
+/** The shipped force-field folder (data/forcefields next to the library's own code), or undefined if absent. */
 export function shippedForceFieldDir(): string | undefined {
-  try {
-    const d = resolve(projectRoot(), 'data', 'forcefields');
-    return existsSync(d) ? d : undefined;
-  } catch {
-    return undefined;
-  }
+  const s = shippedForceFields();
+  return 'dir' in s ? s.dir : undefined;
 }
 
-function searchPath(options: ReadTopologyOptions): string[] {
-  const dirs = [...(options.includeDirs ?? [])];
-  if (options.shippedForceFields !== false) {
-    const d = shippedForceFieldDir();
-    if (d) dirs.push(d);
+/**
+ * The #include search path after the including file's folder: includeDirs, GMXLIB entries (empty ones
+ * skipped, repeats dropped, relative ones taken from the working directory, as GROMACS does), then
+ * the shipped force fields; with where each folder comes from and, when the shipped folder is not
+ * among them, why.
+ */
+export function includeSearchPath(options: ReadTopologyOptions = {}): { dirs: string[]; sources: string[]; note?: string } {
+  const dirs: string[] = [], sources: string[] = [];
+  const add = (d: string, source: string) => {
+    const abs = resolve(d);
+    if (dirs.includes(abs)) return;
+    dirs.push(abs);
+    sources.push(existsSync(abs) ? source : `${source}; does not exist`);
+  };
+  for (const d of options.includeDirs ?? []) add(d, 'includeDirs');
+  const gmxlib = options.gmxlib ?? process.env.GMXLIB ?? '';
+  for (const d of gmxlib.split(':')) if (d.trim()) add(d.trim(), 'GMXLIB');
+  let note: string | undefined;
+  if (options.shippedForceFields === false) note = "rarelab's shipped force fields were not searched because shippedForceFields is false";
+  else {
+    const s = shippedForceFields();
+    if ('dir' in s) add(s.dir, "rarelab's shipped force fields");
+    else note = `rarelab's shipped force fields were not searched: ${s.reason}`;
   }
-  return dirs;
+  return { dirs, sources, note };
 }
 
-/** Reads a .top file (with #include resolution: the file's folder, includeDirs, then the shipped force fields). */
+function searchOptions(options: ReadTopologyOptions): PreprocessOptions {
+  const { dirs, sources, note } = includeSearchPath(options);
+  return { ...options, includeDirs: dirs, includeDirSources: sources, includeNote: note };
+}
+
+/** Reads a .top file (with #include resolution: the file's folder, includeDirs, GMXLIB, then the shipped force fields). */
 export function readTopology(path: string, options: ReadTopologyOptions = {}): Topology {
-  const lines = preprocessTopologyFile(path, { ...options, includeDirs: searchPath(options) });
+  const lines = preprocessTopologyFile(path, searchOptions(options));
   return buildTopology(lines);
 }
 
 /**
  * Parses topology text. Relative #includes are searched in the folder of `fileName` (default: the
- * working directory), then `includeDirs`, then the shipped force fields.
+ * working directory), then `includeDirs`, GMXLIB, then the shipped force fields.
  */
 export function parseTopology(text: string, fileName = resolve('<string>.top'), options: ReadTopologyOptions = {}): Topology {
-  const lines = preprocessTopology(text, fileName, { ...options, includeDirs: searchPath(options) });
+  const lines = preprocessTopology(text, fileName, searchOptions(options));
   return buildTopology(lines);
 }
 
@@ -209,6 +256,7 @@ interface MoleculeType {
   angles: MolInteraction[];
   dihedrals: MolInteraction[];
   exclusions: number[][];
+  settles: { o: number; dOH: number; dHH: number }[];
   src: SourceLine;
 }
 
@@ -217,7 +265,6 @@ const UNSUPPORTED: Record<string, string> = {
   cmaptypes: 'CMAP correction maps are not supported',
   nonbond_params: 'pair-specific non-bonded parameters (NBFIX) are not supported',
   constraints: 'constraints in the topology are not supported (rarelab applies constraints in the integrator)',
-  settles: 'SETTLE water is not supported',
   position_restraints: 'position restraints are not supported (leave POSRES undefined)',
   distance_restraints: 'distance restraints are not supported',
   dihedral_restraints: 'dihedral restraints are not supported',
@@ -242,7 +289,7 @@ const UNSUPPORTED: Record<string, string> = {
 
 const KNOWN = new Set([
   'defaults', 'atomtypes', 'bondtypes', 'constrainttypes', 'angletypes', 'dihedraltypes', 'pairtypes',
-  'moleculetype', 'atoms', 'bonds', 'pairs', 'angles', 'dihedrals', 'exclusions', 'system', 'molecules',
+  'moleculetype', 'atoms', 'bonds', 'pairs', 'angles', 'dihedrals', 'exclusions', 'settles', 'system', 'molecules',
 ]);
 
 function err(src: SourceLine, msg: string): TopologyError {
@@ -294,7 +341,7 @@ function buildTopology(lines: SourceLine[]): Topology {
       directive = hm[1].toLowerCase();
       if (UNSUPPORTED[directive]) throw err(src, `[ ${directive} ]: ${UNSUPPORTED[directive]}`);
       if (!KNOWN.has(directive)) throw err(src, `unsupported or unknown directive [ ${directive} ]`);
-      if (['atoms', 'bonds', 'pairs', 'angles', 'dihedrals', 'exclusions'].includes(directive) && !mol) {
+      if (['atoms', 'bonds', 'pairs', 'angles', 'dihedrals', 'exclusions', 'settles'].includes(directive) && !mol) {
         throw err(src, `[ ${directive} ] before any [ moleculetype ]`);
       }
       if (['atomtypes', 'bondtypes', 'angletypes', 'dihedraltypes', 'pairtypes', 'constrainttypes', 'moleculetype'].includes(directive) && !defaults) {
@@ -429,7 +476,7 @@ function buildTopology(lines: SourceLine[]): Topology {
         const name = t[0];
         const nrexcl = int(t[1], 'nrexcl', src, d);
         if (molTypes.has(name)) throw err(src, `[ moleculetype ] ${name} defined twice`);
-        mol = { name, nrexcl, atoms: [], bonds: [], pairs: [], angles: [], dihedrals: [], exclusions: [], src };
+        mol = { name, nrexcl, atoms: [], bonds: [], pairs: [], angles: [], dihedrals: [], exclusions: [], settles: [], src };
         molTypes.set(name, mol);
         break;
       }
@@ -479,6 +526,18 @@ function buildTopology(lines: SourceLine[]): Topology {
         m.exclusions.push(idx);
         break;
       }
+      case 'settles': {
+        const m = mol!;
+        const oi = int(t[0], 'oxygen atom', src, d);
+        const func = int(t[1], 'function type', src, d);
+        if (func !== 1) throw err(src, `[ settles ]: function type ${func} is not supported (only 1)`);
+        if (t.length !== 4) throw err(src, `[ settles ]: expected "OW funct doh dhh", got "${src.text}"`);
+        if (oi < 1 || oi + 2 > m.atoms.length) throw err(src, `[ settles ]: oxygen ${oi} needs atoms ${oi}..${oi + 2} in molecule ${m.name}, which has ${m.atoms.length}`);
+        const dOH = num(t[2], 'doh', src, d), dHH = num(t[3], 'dhh', src, d);
+        if (!(dOH > 0) || !(dHH > 0) || dHH >= 2 * dOH) throw err(src, `[ settles ]: distances doh ${dOH}, dhh ${dHH} do not form a triangle (need 0 < dhh < 2 doh)`);
+        m.settles.push({ o: oi - 1, dOH, dHH });
+        break;
+      }
       case 'system':
         systemName = systemName ? `${systemName} ${src.text}` : src.text;
         break;
@@ -515,6 +574,7 @@ function buildTopology(lines: SourceLine[]): Topology {
     dihedrals: TopologyDihedral[];
     pairs: TopologyPair[];
     exclusions: [number, number][];
+    settles: { o: number; dOH: number; dHH: number }[];
   }
   const resolved = new Map<string, Resolved>();
   const resolve1 = (m: MoleculeType): Resolved => {
@@ -623,13 +683,13 @@ function buildTopology(lines: SourceLine[]): Topology {
     }
     for (const row of m.exclusions) for (let q = 1; q < row.length; q++) add(row[0], row[q]);
     const exclusions = [...ex].sort((a, b) => a - b).map((v): [number, number] => [Math.floor(v / n), v % n]);
-    return { bonds, angles, dihedrals, pairs, exclusions };
+    return { bonds, angles, dihedrals, pairs, exclusions, settles: m.settles };
   };
 
   const atoms: TopologyAtom[] = [];
   const out: Topology = {
     systemName, defaults: dfl, atomTypes, molecules: [], atoms,
-    bonds: [], angles: [], dihedrals: [], pairs: [], exclusions: [], files,
+    bonds: [], angles: [], dihedrals: [], pairs: [], settles: [], exclusions: [], files,
   };
   let residue = -1;
   let molIndex = 0;
@@ -656,6 +716,7 @@ function buildTopology(lines: SourceLine[]): Topology {
       for (const dh of r.dihedrals) out.dihedrals.push({ ...dh, i: dh.i + o, j: dh.j + o, k: dh.k + o, l: dh.l + o });
       for (const p of r.pairs) out.pairs.push({ ...p, i: p.i + o, j: p.j + o });
       for (const [a, b] of r.exclusions) out.exclusions.push([a + o, b + o]);
+      for (const w of r.settles) out.settles.push({ o: w.o + o, h1: w.o + o + 1, h2: w.o + o + 2, dOH: w.dOH, dHH: w.dHH });
     }
   }
   if (atoms.length === 0) throw new TopologyError('[ molecules ] lists no atoms');

@@ -133,7 +133,8 @@ function mbarPmf(data: UmbrellaData, grid: CvGrid, zero: PmfZero, initial?: Floa
   for (const x of data.samples) { s.set(x, o); o += x.length; }
   const u = new Float64Array(K * N);
   for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) u[k * N + n] = reducedBias(data.windows[k], s[n], data.kT);
-  const res = mbar(u, counts, { initial });
+  // Bootstrap replicates (warm-started) need the PMF to ~1e-4 kT, not to rounding: a looser tolerance saves Newton steps.
+  const res = mbar(u, counts, initial ? { initial, tolerance: 1e-8 } : {});
   // Unbiased density of bin b: sum of the reference-state weights exp(logW_n) of its samples (Eq. 9 / 15).
   const perBin: number[][] = Array.from({ length: grid.bins }, () => []);
   const binCounts = new Float64Array(grid.bins);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { join } from 'node:path';
 import { displayData, formatNumber, htmlTable, textTable } from './display.js';
 import { mode, type RunMode } from './mode.js';
@@ -170,7 +170,7 @@ export class ResultsTable {
   write(options: { dir?: string } = {}): string {
     const path = join(options.dir ?? figuresDir(), resultsFileName());
     const rows = this.rows.filter((r) => !this.volatile.has(r));
-    writeFileSync(path, JSON.stringify({ mode: mode(), rows }, null, 1) + '\n');
+    writeFileAtomic(path, JSON.stringify({ mode: mode(), rows }, null, 1) + '\n');
     return path;
   }
 }

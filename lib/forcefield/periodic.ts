@@ -158,7 +158,9 @@ export class PeriodicForceField implements Potential {
     }
     this.selfEnergy = (-ONE_4PI_EPS0 * this.alpha * q2) / Math.sqrt(Math.PI);
     if (Math.abs(qNet) > 1e-6) {
-      (options.onWarning ?? console.warn)(`${this.name}: the system has a net charge of ${qNet.toFixed(6)} e; with PME this means a uniform neutralising background (as GROMACS warns, add counter-ions for a physical system)`);
+      // As OpenMM 7.7 (checked on data/tip3p-na), the energy has no neutralising-background term
+      // -ke pi Q^2 / (2 V alpha^2): the k = 0 term is simply left out.
+      (options.onWarning ?? console.warn)(`${this.name}: the system has a net charge of ${qNet.toFixed(6)} e; PME leaves out the k = 0 term (an implicit uniform neutralising background, no energy correction, as OpenMM 7.7); add counter-ions for a physical system (GROMACS warns likewise)`);
     }
 
     // LJ type tables (combination rule 2: sigma arithmetic, epsilon geometric mean)
@@ -290,7 +292,7 @@ export class PeriodicForceField implements Potential {
     } else {
       eBonded = this.bondedForces(x, o, f, fo);
     }
-    const box = this.box, Lx = box[0], Ly = box[1], Lz = box[2];
+    const box = this.box, Lx = box[0], Ly = box[1], Lz = box[2], iLx = 1 / Lx, iLy = 1 / Ly, iLz = 1 / Lz;
     const nl = this.list(walker);
     nl.update(x, o, box);
     // ---- real space: LJ (plain cut-off) and ke q_i q_j erfc(alpha r)/r
@@ -305,9 +307,9 @@ export class PeriodicForceField implements Potential {
       for (let p = start[i], pe = start[i + 1]; p < pe; p++) {
         const j = pairs[p], oj = o + 3 * j;
         let dx = xi - x[oj], dy = yi - x[oj + 1], dz = zi - x[oj + 2];
-        dx -= Lx * Math.round(dx / Lx);
-        dy -= Ly * Math.round(dy / Ly);
-        dz -= Lz * Math.round(dz / Lz);
+        dx -= Lx * Math.floor(dx * iLx + 0.5);
+        dy -= Ly * Math.floor(dy * iLy + 0.5);
+        dz -= Lz * Math.floor(dz * iLz + 0.5);
         const r2 = dx * dx + dy * dy + dz * dz;
         if (r2 >= rc2) continue;
         if (r2 < minR2) this.overlap(i, j, Math.sqrt(r2), walker);

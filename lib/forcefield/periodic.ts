@@ -420,3 +420,28 @@ function checkWaterConstraints(t: Topology, name: string): void {
     }
   }
 }
+
+/**
+ * Puts every molecule back into the box [0, L) by whole-box shifts of all its atoms together, chosen so
+ * that its centre (mean atom position) lands inside: molecules stay whole, for writing coordinates.
+ * `molecules` gives each atom's molecule index (Topology atoms' `molecule`; atoms of a molecule are
+ * contiguous). Returns a new array.
+ */
+export function wrapMolecules(x: ArrayLike<number>, molecules: ArrayLike<number>, box: ArrayLike<number>): Float64Array {
+  const L = rectangularBox(box, 'wrapMolecules');
+  const n = molecules.length;
+  if (x.length !== 3 * n) throw new RangeError(`wrapMolecules: ${x.length} coordinates for ${n} atoms`);
+  const out = Float64Array.from(x);
+  for (let a0 = 0; a0 < n; ) {
+    let a1 = a0 + 1;
+    while (a1 < n && molecules[a1] === molecules[a0]) a1++;
+    for (let d = 0; d < 3; d++) {
+      let c = 0;
+      for (let a = a0; a < a1; a++) c += out[3 * a + d];
+      const shift = -L[d] * Math.floor(c / (a1 - a0) / L[d]);
+      if (shift !== 0) for (let a = a0; a < a1; a++) out[3 * a + d] += shift;
+    }
+    a0 = a1;
+  }
+  return out;
+}

@@ -48,13 +48,13 @@ export interface SymbolicSweepResult {
  * @param kernel a symbolicSweepKernel ModuleRef holding the training data.
  * @param validation held-out points [m][variables] and their outcomes.
  */
-export async function symbolicSweep(runner: TaskRunner, kernel: ModuleRef, options: { lambdas: readonly number[]; restarts: number; seed: number; variables: string[]; validation: { z: ArrayLike<number>; n: number; counts: ShotCounts } }): Promise<SymbolicSweepResult> {
+export async function symbolicSweep(runner: TaskRunner, kernel: ModuleRef, options: { lambdas: readonly number[]; restarts: number; seed: number; variables: string[]; validation: { z: ArrayLike<number>; n: number; counts: ShotCounts }; progress?: string }): Promise<SymbolicSweepResult> {
   const { lambdas, restarts, validation } = options;
   if (lambdas.length < 1 || lambdas.some((l) => !(l >= 0))) throw new RangeError(`symbolicSweep: lambdas must be a non-empty list of values >= 0, got [${lambdas.join(', ')}]`);
   if (!Number.isInteger(restarts) || restarts < 1) throw new RangeError(`symbolicSweep: restarts must be a positive integer, got ${restarts}`);
   if (validation.z.length !== validation.n * options.variables.length) throw new RangeError(`symbolicSweep: ${validation.z.length} validation values are not ${validation.n} points x ${options.variables.length} variables`);
   const tasks: SymbolicSweepTask[] = lambdas.flatMap((lambda) => Array.from({ length: restarts }, (_, restart) => ({ lambda, restart })));
-  const fits = await runner.run<SymbolicSweepTask, SymbolicFit>(kernel, tasks, { seed: options.seed });
+  const fits = await runner.run<SymbolicSweepTask, SymbolicFit>(kernel, tasks, { seed: options.seed, progress: options.progress });
   const scored = fits.map((f) => {
     const model = new SymbolicModel(f.expression, options.variables);
     return { ...f, validationLoss: committorNLL(model.predict(validation.z, validation.n), validation.counts, { perShot: true }) };

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { figuresDir } from '../report/notebook.js';
 import { figureJson, figureSize, type Figure } from './figure.js';
-import { plotlyPath, renderImage } from './render.js';
+import { plotlyPath, removeStaleImages, renderImage } from './render.js';
 
 export interface ExportedFigure {
   html: string;
@@ -33,8 +33,9 @@ export function figureHtml(fig: Figure, plotlySrc: string): string {
 
 /**
  * Writes <dir>/<name>.html (interactive; loads the plotly.min.js copied once into dir's parent, i.e.
- * figures/plotly.min.js), <name>.png and <name>.svg (rendered by headless Chromium; skipped with a
- * one-line message when there is none). dir defaults to figures/<notebook>/, name to fig.name.
+ * figures/plotly.min.js), <name>.png and <name>.svg (rendered by headless Chromium; when there is none,
+ * a one-line message, and PNG/SVG files of an earlier run under that name are removed: they would no
+ * longer match the HTML and data). dir defaults to figures/<notebook>/, name to fig.name.
  */
 export async function exportFigure(fig: Figure, dir: string = figuresDir(), name: string | undefined = fig.name): Promise<ExportedFigure> {
   if (!name) throw new Error('exportFigure: the figure has no name; pass one, or create it with figure(data, layout, { name })');
@@ -43,7 +44,10 @@ export async function exportFigure(fig: Figure, dir: string = figuresDir(), name
   const out: ExportedFigure = { html: join(dir, `${name}.html`) };
   writeFileSync(out.html, figureHtml(fig, '../plotly.min.js'));
   const svg = await renderImage(fig, 'svg');
-  if (svg === null) return out;
+  if (svg === null) {
+    removeStaleImages(join(dir, name), ['svg', 'png']);
+    return out;
+  }
   out.svg = join(dir, `${name}.svg`);
   writeFileSync(out.svg, svg);
   const png = await renderImage(fig, 'png', { scale: 2 });

@@ -5,7 +5,7 @@ import { projectRoot } from '../project/root.js';
 import { displayData, escapeHtml, inNotebook, newDisplayId } from '../report/display.js';
 import { figuresDir } from '../report/notebook.js';
 import { colorAt, type ColorStops } from './colors.js';
-import { withRendererPage } from './render.js';
+import { removeStaleImages, withRendererPage } from './render.js';
 import { figureOutput, injectScriptOnce } from './show.js';
 
 /**
@@ -193,8 +193,8 @@ export interface ExportedMolecule {
 
 /**
  * Writes <dir>/<name>.html (interactive; loads the 3Dmol-min.js copied once into dir's parent, i.e.
- * figures/3Dmol-min.js) and <name>.png (headless Chromium, twice the view's pixels; skipped with a one-line message
- * when there is none). dir defaults to figures/<notebook>/, name to view.name.
+ * figures/3Dmol-min.js) and <name>.png (headless Chromium, twice the view's pixels; when there is none, a one-line
+ * message, and a PNG of an earlier run under that name is removed). dir defaults to figures/<notebook>/, name to view.name.
  */
 export async function exportMolecule(view: MoleculeView, dir: string = figuresDir(), name: string | undefined = view.name): Promise<ExportedMolecule> {
   if (!name) throw new Error('exportMolecule: the view has no name; pass one, or give moleculeView a name');
@@ -207,6 +207,6 @@ export async function exportMolecule(view: MoleculeView, dir: string = figuresDi
   if (png !== null) {
     out.png = join(dir, `${name}.png`);
     writeFileSync(out.png, Buffer.from(png, 'base64'));
-  }
+  } else removeStaleImages(join(dir, name), ['png']);
   return out;
 }

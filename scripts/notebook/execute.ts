@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { inspect } from 'node:util';
+import { closeBrowser } from '../../lib/plot/render.js';
 import { projectRoot } from '../../lib/project/root.js';
 import { cellFailure, type CellFailure } from './failures.js';
 import { joinText, readNotebook, writeNotebook, type CodeCell, type DisplayDataOutput, type Notebook } from './nbformat.js';
@@ -123,6 +124,8 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
     for (const l of process.listeners('unhandledRejection')) if (l !== onRejection) process.off('unhandledRejection', l);
   };
 
+  // Each notebook starts its own run of figures: a fresh browser, and the no-browser notice in its own output.
+  await closeBrowser();
   const t0 = performance.now();
   const cells: CellResult[] = [];
   let failure: CellFailure | undefined;
@@ -175,6 +178,7 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
     process.stdout.write = saved.stdout;
     process.stderr.write = saved.stderr;
     executor?.close();
+    await closeBrowser().catch((e: unknown) => log(`[${name}] closing the figure browser failed: ${String(e)}`));
     jupyter.lastWriteDisplayData = saved.display;
     process.off('unhandledRejection', onRejection);
     process.setUncaughtExceptionCaptureCallback(null);

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chromiumPath, closeBrowser, colorAt, contour, exportFigure, figure, figureJson, heatmap, line, markers, panels, plotlyPath, quiver, renderImage, show, viridis } from '../../lib/plot/index.js';
+import { chromiumPath, closeBrowser, colorAt, contour, exportFigure, figure, figureJson, heatmap, imagesUnavailable, line, markers, panels, plotlyPath, quiver, renderImage, show, staleImagesRemoved, viridis } from '../../lib/plot/index.js';
 import { projectRoot } from '../../lib/project/root.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rarelab-plot-'));
@@ -111,11 +111,24 @@ test('without a browser: one message, HTML only', async () => {
   try {
     const dir = join(tmp, 'nobrowser');
     mkdirSync(dir);
+    // images of an earlier run under the same name would no longer match the new HTML: removed
+    writeFileSync(join(dir, 'f.png'), 'old');
+    writeFileSync(join(dir, 'f.svg'), 'old');
+    writeFileSync(join(dir, 'g.png'), 'another figure');
+    staleImagesRemoved({ clear: true });
     const out = await exportFigure(figure([line([0, 0, 1, 1])], {}, { name: 'f' }), dir);
     assert.equal(Object.keys(out), ['html']);
     assert.is(await renderImage(figure([]), 'png'), null);
     assert.is(msgs.length, 1);
     assert.match(msgs[0], /no Chromium at \/nonexistent\/chromium .*figures are written as HTML only/);
+    assert.equal([existsSync(join(dir, 'f.png')), existsSync(join(dir, 'f.svg')), existsSync(join(dir, 'g.png'))], [false, false, true]);
+    assert.equal(staleImagesRemoved({ clear: true }), [join(dir, 'f.svg'), join(dir, 'f.png')]);
+    assert.match(imagesUnavailable() ?? '', /^no Chromium at \/nonexistent\/chromium /);
+    // the notice comes once per run of figures: again after closeBrowser (the runner closes it per notebook)
+    await closeBrowser();
+    await renderImage(figure([]), 'png');
+    await renderImage(figure([]), 'png');
+    assert.is(msgs.length, 2);
   } finally {
     console.warn = warn;
     if (old === undefined) delete process.env.RARELAB_CHROMIUM; else process.env.RARELAB_CHROMIUM = old;

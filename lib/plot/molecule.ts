@@ -168,7 +168,7 @@ export async function showMolecule(view: MoleculeView): Promise<void> {
     'text/html': `<div id="${id}" style="position:relative;width:${width}px;height:${height}px"></div>${view.caption ? `<p>${escapeHtml(view.caption)}</p>` : ''}
 <script type="text/javascript">(function(){var el=document.getElementById(${JSON.stringify(id)});var spec=${specJson(view)};
 if(window.rarelabDrawMolecule){window.rarelabDrawMolecule(el,spec);}
-else{el.textContent=${JSON.stringify(`${escapeHtml(label)}: 3Dmol.js is not loaded in this page (page reloaded?); run inject3Dmol({ force: true }) and show it again`)};}})();</script>`,
+else{el.textContent=${JSON.stringify(`${escapeHtml(label)}: 3Dmol.js is not loaded in this page (page reloaded?); run rl.inject3Dmol({ force: true }) and show it again`)};}})();</script>`,
     'text/plain': label,
   });
 }

@@ -90,6 +90,34 @@ test('rethrowing rejection handlers of a library (tfjs-wasm emscripten glue adds
   }
 });
 
+test('process.exit in a cell fails that cell by name; the runner process lives on and gets process.exit back', async () => {
+  const exit = process.exit;
+  const res = await executeNotebook(join(fixtures, 'process-exit.ipynb'), { output: null, log: quiet });
+  assert.is(process.exit, exit);
+  assert.is(res.ok, false);
+  assert.equal(res.cells.map((c) => c.ok), [true, false]);
+  assert.is(res.failure?.kind, 'process.exit');
+  assert.match(res.failure!.text, /^the cell called process\.exit\(0\); the runner does not let a notebook end the process/);
+  const cell = res.notebook.cells[1] as CodeCell;
+  assert.match(joinText((cell.outputs.at(-1) as { text: string[] }).text), /^rarelab runner: the cell called process\.exit\(0\)/);
+});
+
+test('cellTimeout interrupts a cell that awaits too long, names the timeout, and stops there', async () => {
+  const res = await executeNotebook(join(fixtures, 'slow-await.ipynb'), { output: null, log: quiet, cellTimeout: 0.5 });
+  assert.is(res.ok, false);
+  assert.equal(res.cells.map((c) => c.ok), [false]);
+  assert.is(res.failure?.kind, 'timeout');
+  assert.match(res.failure!.text, /^the cell ran longer than the cell timeout of 0\.5 s and was interrupted/);
+  for (const bad of [0, -1, NaN, Infinity]) {
+    try {
+      await executeNotebook(join(fixtures, 'passing.ipynb'), { output: null, log: quiet, cellTimeout: bad });
+      assert.unreachable(`cellTimeout ${bad} accepted`);
+    } catch (e) {
+      assert.match((e as Error).message, /cellTimeout must be a positive number of seconds/);
+    }
+  }
+});
+
 test('failed runs are saved outside the notebook folder by default', async () => {
   const res = await executeNotebook(join(fixtures, 'type-error.ipynb'), { log: quiet });
   assert.is(res.savedTo, join(tmpdir(), 'rarelab-reproduce', 'type-error.ipynb'));

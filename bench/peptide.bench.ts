@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../lib/files/atomic-write.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadShippedSystem } from '../lib/forcefield/index.js';
@@ -89,7 +90,7 @@ nstxout              = 0
 nstvout              = 0
 nstfout              = 0
 `;
-    writeFileSync(join(dir, 'run.mdp'), mdp);
+    writeFileAtomic(join(dir, 'run.mdp'), mdp);
     const env = { ...process.env, GMXLIB: join(data, 'forcefields') };
     execFileSync('gmx', ['grompp', '-f', 'run.mdp', '-c', join(data, 'alanine-dipeptide', 'minimised.gro'), '-p', join(data, 'alanine-dipeptide', 'topol.top'), '-o', 'run.tpr', '-po', 'out.mdp'], { cwd: dir, env, stdio: 'ignore' });
     execFileSync('gmx', ['mdrun', '-nt', '1', '-pin', 'off', '-s', 'run.tpr', '-deffnm', 'run'], { cwd: dir, env, stdio: 'ignore' });

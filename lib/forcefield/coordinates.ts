@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files/atomic-write.js';
 
 /**
  * Coordinate files: GROMACS .gro (read/write, multi-frame, any number of decimals), PDB (read/write,
@@ -156,7 +157,7 @@ export function formatGro(atoms: AtomRecord[], frames: Float64Array[], options: 
 }
 
 export function writeGro(path: string, atoms: AtomRecord[], frames: Float64Array[], options: WriteOptions = {}): void {
-  writeFileSync(path, formatGro(atoms, frames, options));
+  writeFileAtomic(path, formatGro(atoms, frames, options));
 }
 
 // ------------------------------------------------------------------ PDB
@@ -270,7 +271,7 @@ export function formatPdb(atoms: AtomRecord[], frames: Float64Array[], options: 
 }
 
 export function writePdb(path: string, atoms: AtomRecord[], frames: Float64Array[], options: WriteOptions = {}): void {
-  writeFileSync(path, formatPdb(atoms, frames, options));
+  writeFileAtomic(path, formatPdb(atoms, frames, options));
 }
 
 // ------------------------------------------------------------------ DCD
@@ -352,7 +353,7 @@ export function formatDcd(frames: Float64Array[], options: { box?: WriteOptions[
 }
 
 export function writeDcd(path: string, frames: Float64Array[], options: { box?: WriteOptions['box']; timestep?: number; title?: string } = {}): void {
-  writeFileSync(path, formatDcd(frames, options));
+  writeFileAtomic(path, formatDcd(frames, options));
 }
 
 /** Decodes a CHARMM/NAMD DCD (either byte order; 3-D, no fixed atoms). */

@@ -34,6 +34,12 @@ export const ENERGY_TERMS = ['bond', 'angle', 'proper', 'improper', 'lj14', 'cou
 export interface ForceFieldOptions {
   /** Name used in error messages (default: the topology's [ system ] title). */
   name?: string;
+  /**
+   * Include Lennard-Jones + Coulomb between all non-excluded pairs (no cut-off); default true. The
+   * periodic force field turns it off and does its own cut-off/PME non-bonded terms, keeping only the
+   * bonded and 1-4 terms here.
+   */
+  pairwiseNonbonded?: boolean;
 }
 
 /**
@@ -160,7 +166,7 @@ export class ForceField implements Potential {
     const excluded = new Set(t.exclusions.map(([i, j]) => Math.min(i, j) * n + Math.max(i, j)));
     const nbJ: number[] = [], nbPar: number[] = [];
     this.nbStart = new Int32Array(n + 1);
-    for (let a = 0; a < n; a++) {
+    for (let a = 0; a < n && options.pairwiseNonbonded !== false; a++) {
       for (let b = a + 1; b < n; b++) {
         if (excluded.has(a * n + b)) continue;
         const tt = typeOf[a] * nt + typeOf[b];

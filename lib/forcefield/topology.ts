@@ -12,7 +12,7 @@ import type { PreprocessOptions, SourceLine } from './preprocess.js';
  * [ dihedraltypes ] (2- or 4-type lines, wildcard X, func 9 multi-term blocks on adjacent lines),
  * [ pairtypes ], [ moleculetype ] (nrexcl), [ atoms ], [ bonds ] func 1, [ pairs ] func 1,
  * [ angles ] func 1, [ dihedrals ] func 1/9 (periodic proper) and 4 (periodic improper),
- * [ exclusions ], [ system ], [ molecules ]. Every other directive or function type is a
+ * [ exclusions ], [ settles ] (rigid water), [ system ], [ molecules ]. Every other directive or function type is a
  * TopologyError naming the directive, the file and the line; nothing is silently skipped.
  *
  * Parameter lookup (as grompp's push_bond/defaultInteractionsOfType): bonded parameters are matched on
@@ -102,6 +102,18 @@ export interface TopologyPair {
   c12: number;
 }
 
+/**
+ * A rigid three-site water from [ settles ] (func 1): oxygen o and its hydrogens o + 1, o + 2 (GROMACS
+ * requires this atom order), O-H distance dOH and H-H distance dHH (nm).
+ */
+export interface TopologySettle {
+  o: number;
+  h1: number;
+  h2: number;
+  dOH: number;
+  dHH: number;
+}
+
 export interface MoleculeBlock {
   name: string;
   count: number;
@@ -121,6 +133,8 @@ export interface Topology {
   angles: TopologyAngle[];
   dihedrals: TopologyDihedral[];
   pairs: TopologyPair[];
+  /** Rigid waters ([ settles ]); their intramolecular exclusions come from the molecule's [ exclusions ]. */
+  settles: TopologySettle[];
   /** Excluded non-bonded pairs (i < j, sorted): within nrexcl bonds, [ exclusions ], and the atom itself never. */
   exclusions: [number, number][];
   /** Files read, in order (the top file first). */
@@ -209,6 +223,7 @@ interface MoleculeType {
   angles: MolInteraction[];
   dihedrals: MolInteraction[];
   exclusions: number[][];
+  settles: { o: number; dOH: number; dHH: number }[];
   src: SourceLine;
 }
 
@@ -217,7 +232,6 @@ const UNSUPPORTED: Record<string, string> = {
   cmaptypes: 'CMAP correction maps are not supported',
   nonbond_params: 'pair-specific non-bonded parameters (NBFIX) are not supported',
   constraints: 'constraints in the topology are not supported (rarelab applies constraints in the integrator)',
-  settles: 'SETTLE water is not supported',
   position_restraints: 'position restraints are not supported (leave POSRES undefined)',
   distance_restraints: 'distance restraints are not supported',
   dihedral_restraints: 'dihedral restraints are not supported',
@@ -242,7 +256,7 @@ const UNSUPPORTED: Record<string, string> = {
 
 const KNOWN = new Set([
   'defaults', 'atomtypes', 'bondtypes', 'constrainttypes', 'angletypes', 'dihedraltypes', 'pairtypes',
-  'moleculetype', 'atoms', 'bonds', 'pairs', 'angles', 'dihedrals', 'exclusions', 'system', 'molecules',
+  'moleculetype', 'atoms', 'bonds', 'pairs', 'angles', 'dihedrals', 'exclusions', 'settles', 'system', 'molecules',
 ]);
 
 function err(src: SourceLine, msg: string): TopologyError {
@@ -294,7 +308,7 @@ function buildTopology(lines: SourceLine[]): Topology {
       directive = hm[1].toLowerCase();
       if (UNSUPPORTED[directive]) throw err(src, `[ ${directive} ]: ${UNSUPPORTED[directive]}`);
       if (!KNOWN.has(directive)) throw err(src, `unsupported or unknown directive [ ${directive} ]`);
-      if (['atoms', 'bonds', 'pairs', 'angles', 'dihedrals', 'exclusions'].includes(directive) && !mol) {
+      if (['atoms', 'bonds', 'pairs', 'angles', 'dihedrals', 'exclusions', 'settles'].includes(directive) && !mol) {
         throw err(src, `[ ${directive} ] before any [ moleculetype ]`);
       }
       if (['atomtypes', 'bondtypes', 'angletypes', 'dihedraltypes', 'pairtypes', 'constrainttypes', 'moleculetype'].includes(directive) && !defaults) {
@@ -429,7 +443,7 @@ function buildTopology(lines: SourceLine[]): Topology {
         const name = t[0];
         const nrexcl = int(t[1], 'nrexcl', src, d);
         if (molTypes.has(name)) throw err(src, `[ moleculetype ] ${name} defined twice`);
-        mol = { name, nrexcl, atoms: [], bonds: [], pairs: [], angles: [], dihedrals: [], exclusions: [], src };
+        mol = { name, nrexcl, atoms: [], bonds: [], pairs: [], angles: [], dihedrals: [], exclusions: [], settles: [], src };
         molTypes.set(name, mol);
         break;
       }
@@ -479,6 +493,18 @@ function buildTopology(lines: SourceLine[]): Topology {
         m.exclusions.push(idx);
         break;
       }
+      case 'settles': {
+        const m = mol!;
+        const oi = int(t[0], 'oxygen atom', src, d);
+        const func = int(t[1], 'function type', src, d);
+        if (func !== 1) throw err(src, `[ settles ]: function type ${func} is not supported (only 1)`);
+        if (t.length !== 4) throw err(src, `[ settles ]: expected "OW funct doh dhh", got "${src.text}"`);
+        if (oi < 1 || oi + 2 > m.atoms.length) throw err(src, `[ settles ]: oxygen ${oi} needs atoms ${oi}..${oi + 2} in molecule ${m.name}, which has ${m.atoms.length}`);
+        const dOH = num(t[2], 'doh', src, d), dHH = num(t[3], 'dhh', src, d);
+        if (!(dOH > 0) || !(dHH > 0) || dHH >= 2 * dOH) throw err(src, `[ settles ]: distances doh ${dOH}, dhh ${dHH} do not form a triangle (need 0 < dhh < 2 doh)`);
+        m.settles.push({ o: oi - 1, dOH, dHH });
+        break;
+      }
       case 'system':
         systemName = systemName ? `${systemName} ${src.text}` : src.text;
         break;
@@ -515,6 +541,7 @@ function buildTopology(lines: SourceLine[]): Topology {
     dihedrals: TopologyDihedral[];
     pairs: TopologyPair[];
     exclusions: [number, number][];
+    settles: { o: number; dOH: number; dHH: number }[];
   }
   const resolved = new Map<string, Resolved>();
   const resolve1 = (m: MoleculeType): Resolved => {
@@ -623,13 +650,13 @@ function buildTopology(lines: SourceLine[]): Topology {
     }
     for (const row of m.exclusions) for (let q = 1; q < row.length; q++) add(row[0], row[q]);
     const exclusions = [...ex].sort((a, b) => a - b).map((v): [number, number] => [Math.floor(v / n), v % n]);
-    return { bonds, angles, dihedrals, pairs, exclusions };
+    return { bonds, angles, dihedrals, pairs, exclusions, settles: m.settles };
   };
 
   const atoms: TopologyAtom[] = [];
   const out: Topology = {
     systemName, defaults: dfl, atomTypes, molecules: [], atoms,
-    bonds: [], angles: [], dihedrals: [], pairs: [], exclusions: [], files,
+    bonds: [], angles: [], dihedrals: [], pairs: [], settles: [], exclusions: [], files,
   };
   let residue = -1;
   let molIndex = 0;
@@ -656,6 +683,7 @@ function buildTopology(lines: SourceLine[]): Topology {
       for (const dh of r.dihedrals) out.dihedrals.push({ ...dh, i: dh.i + o, j: dh.j + o, k: dh.k + o, l: dh.l + o });
       for (const p of r.pairs) out.pairs.push({ ...p, i: p.i + o, j: p.j + o });
       for (const [a, b] of r.exclusions) out.exclusions.push([a + o, b + o]);
+      for (const w of r.settles) out.settles.push({ o: w.o + o, h1: w.o + o + 1, h2: w.o + o + 2, dOH: w.dOH, dHH: w.dHH });
     }
   }
   if (atoms.length === 0) throw new TopologyError('[ molecules ] lists no atoms');

@@ -1,5 +1,7 @@
 import { Rng } from '../dynamics/rng.js';
+import type { Featurization } from '../features/featurization.js';
 import { checkBurstData, type BurstData } from './data.js';
+import { featurizeBursts } from './featurized.js';
 import type { IsokannLearner } from './learner.js';
 import type { IsokannModel } from './model.js';
 
@@ -70,8 +72,17 @@ export interface AdaptiveOptions {
   seed: number;
   /** Outer ISOKANN iterations after each round (warm start); default the learner's `iterations`. */
   iterations?: number;
-  /** Called after the initial fit (generation 0) and after each round. */
-  onGeneration?: (info: { generation: number; model: IsokannModel; data: BurstData }) => void;
+  /**
+   * Molecules: the bursts (and `data`, and what `sample` returns) stay Cartesian; chi is trained on and
+   * evaluated at `featurization.transform(x)`, so the model's inputs are the features.
+   */
+  featurization?: Featurization;
+  /**
+   * Called after the initial fit (generation 0) and after each round, with the Koopman check of the
+   * model on all data so far (K chi ≈ a chi + b; its rms residual is the convergence monitor) and the
+   * chi values of the start points (coverage of the level sets).
+   */
+  onGeneration?: (info: { generation: number; model: IsokannModel; data: BurstData; koopman: ReturnType<IsokannModel['koopman']> }) => void;
 }
 
 /**
@@ -86,25 +97,32 @@ export async function fitAdaptive(learner: IsokannLearner, data: BurstData, samp
   if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`fitAdaptive: seed must be a non-negative integer, got ${seed}`);
   const later = options.iterations === undefined ? learner : learner.with({ iterations: options.iterations });
   const root = new Rng(seed);
-  let model = learner.fit(data);
-  options.onGeneration?.({ generation: 0, model, data });
+  const feat = options.featurization;
+  const trainingData = (d: BurstData) => (feat ? featurizeBursts(d, feat) : d);
+  const report = (generation: number) => {
+    if (!options.onGeneration) return;
+    options.onGeneration({ generation, model, data, koopman: model.koopman(trainingData(data)) });
+  };
+  let model = learner.fit(trainingData(data));
+  report(0);
   for (let g = 1; g <= generations; g++) {
     try {
       const ends = data.y;
-      const chi = model.predict(ends, data.n * data.bursts);
+      const m = data.n * data.bursts;
+      const chi = model.predict(feat ? feat.transform(ends, m) : ends, m);
       const pick = stratifiedByChi(chi, newPoints, root.fork(2 * g).seedInt());
       const x = new Float64Array(newPoints * data.dim);
       pick.forEach((p, k) => x.set(ends.subarray(p * data.dim, (p + 1) * data.dim), k * data.dim));
       const fresh = await sample(x, newPoints, root.fork(2 * g + 1).seedInt());
       data = mergeBursts(data, fresh);
-      const next = later.fit(data, { init: model });
+      const next = later.fit(trainingData(data), { init: model });
       model.dispose();
       model = next;
     } catch (e) {
       model.dispose();
       throw e;
     }
-    options.onGeneration?.({ generation: g, model, data });
+    report(g);
   }
   return { model, data };
 }

@@ -4,3 +4,4 @@ export * from './model.js';
 export * from './learner.js';
 export * from './muller-brown.js';
 export * from './adaptive.js';
+export * from './featurized.js';

@@ -1,5 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import type * as TF from '@tensorflow/tfjs';
 import { Rng } from '../dynamics/rng.js';
 
 /**
@@ -16,6 +15,11 @@ import { Rng } from '../dynamics/rng.js';
  * alias `ready()`) once before building or training a network. tslab compiles notebooks to CommonJS,
  * where top-level await in library code is not possible; hence the explicit call.
  *
+ * tfjs itself is loaded by that call, not when rarelab is imported: loading it takes 1-7 s (measured
+ * 2.4 s alone on an idle core, ~7 s with the rest of the library under load), which a notebook that only
+ * runs MD or reads a topology should not pay. Code in lib/nn reaches tfjs through `tf` below; this
+ * module is the only one that loads it.
+ *
  * All computations are float32 (every backend); values come back as Float64Array.
  */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -29,6 +33,55 @@ export interface BackendOptions {
 
 let current: BackendName | undefined;
 let pending: Promise<BackendName> | undefined;
+let tfjs: typeof TF | undefined;
+
+const notLoaded = () => new Error('rarelab/nn: tfjs is not loaded yet; call `await initBackend()` (from rarelab\'s lib/nn) first');
+
+/**
+ * The tfjs namespace, usable once `initBackend()` has resolved (before that, any use throws an error
+ * saying so). For code in lib/nn and for custom losses (see LossFn); other folders never touch tfjs.
+ */
+export const tf: typeof TF = new Proxy({} as typeof TF, {
+  get(_target, key) {
+    if (tfjs) return (tfjs as unknown as Record<string | symbol, unknown>)[key];
+    if (typeof key === 'symbol') return undefined; // util.inspect, Symbol.toPrimitive, ...
+    throw notLoaded();
+  },
+  has(_target, key) {
+    if (!tfjs) throw notLoaded();
+    return key in tfjs;
+  },
+});
+
+/**
+ * Emscripten's module (tfjs-backend-wasm) adds 'uncaughtException' and 'unhandledRejection' handlers
+ * that re-throw from inside its one-line minified file, so Node prints that 38 KB line as the "source"
+ * of every later uncaught error and exits with code 7. Its handlers do nothing else (they exist to exit
+ * emscripten programs); this removes whichever handlers appeared while `load` ran, restoring Node's own
+ * report (message and stack, exit code 1).
+ */
+async function withoutNewProcessHandlers<T>(load: () => Promise<T>): Promise<T> {
+  const events = ['uncaughtException', 'unhandledRejection'];
+  const emitter: NodeJS.EventEmitter = process;
+  const before = events.map((ev) => new Set(emitter.listeners(ev)));
+  try {
+    return await load();
+  } finally {
+    events.forEach((ev, k) => {
+      for (const l of emitter.listeners(ev)) if (!before[k].has(l)) emitter.removeListener(ev, l as (...args: unknown[]) => void);
+    });
+  }
+}
+
+/** Loads tfjs and registers the wasm backend (once); the import specifiers are literal so bundlers see them. */
+async function loadTfjs(): Promise<typeof TF> {
+  if (!tfjs) {
+    const mod = await import('@tensorflow/tfjs');
+    await withoutNewProcessHandlers(() => import('@tensorflow/tfjs-backend-wasm'));
+    tfjs = mod;
+  }
+  return tfjs;
+}
 
 async function tryNode(): Promise<boolean> {
   // The specifier is kept in a variable so TypeScript does not require the optional package's types.
@@ -49,7 +102,8 @@ async function tryNode(): Promise<boolean> {
 
 async function trySet(name: BackendName): Promise<boolean> {
   try {
-    return await tf.setBackend(name);
+    // the wasm module is instantiated here (not at import), and installs its process handlers now
+    return await withoutNewProcessHandlers(() => tf.setBackend(name));
   } catch {
     return false;
   }
@@ -60,6 +114,7 @@ async function choose(options: BackendOptions): Promise<BackendName> {
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(prefer)) {
     throw new RangeError(`initBackend: prefer must be 'auto', 'tensorflow', 'wasm' or 'cpu', got ${String(prefer)}`);
   }
+  await loadTfjs();
   if (prefer === 'tensorflow') {
     if (await tryNode()) return 'tensorflow';
     throw new Error('initBackend: @tensorflow/tfjs-node could not be loaded (it is an optional dependency); use prefer: "auto" or "wasm"');
@@ -108,9 +163,9 @@ export function requireBackend(what: string): void {
   if (!current) throw new Error(`${what}: the tfjs backend is not initialised; call \`await initBackend()\` (from rarelab's lib/nn) first`);
 }
 
-/** Live tensor count (for leak checks in tests). */
+/** Live tensor count (for leak checks in tests); 0 before tfjs is loaded. */
 export function numTensors(): number {
-  return tf.memory().numTensors;
+  return tfjs ? tfjs.memory().numTensors : 0;
 }
 
 let globalRng = new Rng(0);

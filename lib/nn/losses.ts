@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
+import { tf } from './backend.js';
 
 /**
  * Training losses. A loss maps the network outputs `pred` [b, outputDim] and the targets `target`
@@ -6,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
  * weights batches by their size to report epoch means, so a sum would be counted b times over).
  * Losses run inside the optimiser's gradient tape; they must be differentiable tfjs expressions.
  */
-export type LossFn = (pred: tf.Tensor2D, target: tf.Tensor2D) => tf.Scalar;
+export type LossFn = (pred: TF.Tensor2D, target: TF.Tensor2D) => TF.Scalar;
 
 /** Names of the built-in losses (what callers outside lib/nn use; they never import tfjs). */
 export type LossName = 'mse' | 'bernoulli-nll';
@@ -24,7 +25,7 @@ export interface BuiltinLoss {
 }
 
 /** Squared error summed over outputs, averaged over the batch (plain MSE for one output). */
-export const mseLoss: LossFn = (pred, target) => tf.div(tf.sum(tf.square(tf.sub(pred, target))), pred.shape[0]) as tf.Scalar;
+export const mseLoss: LossFn = (pred, target) => tf.div(tf.sum(tf.square(tf.sub(pred, target))), pred.shape[0]) as TF.Scalar;
 
 /**
  * Binomial negative log-likelihood of shooting outcomes (AIMMD, Jung et al., Eq. 3), per shooting
@@ -37,7 +38,7 @@ export const mseLoss: LossFn = (pred, target) => tf.div(tf.sum(tf.square(tf.sub(
 export const bernoulliNllLoss: LossFn = (pred, target) => {
   const [nA, nB] = tf.split(target, 2, 1);
   const l = tf.add(tf.mul(nA, tf.softplus(pred)), tf.mul(nB, tf.softplus(tf.neg(pred))));
-  return tf.div(tf.sum(l), pred.shape[0]) as tf.Scalar;
+  return tf.div(tf.sum(l), pred.shape[0]) as TF.Scalar;
 };
 
 const BUILTIN: Record<LossName, BuiltinLoss> = {

@@ -1,7 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
-import { readFileSync, writeFileSync } from 'node:fs';
+import type * as TF from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { Rng } from '../dynamics/rng.js';
-import { nextSeed, requireBackend } from './backend.js';
+import { nextSeed, requireBackend, tf } from './backend.js';
 
 /** Element-wise activations available for hidden and output layers. */
 export type Activation = 'linear' | 'tanh' | 'sigmoid' | 'selu' | 'relu' | 'elu' | 'softplus' | 'swish';
@@ -89,7 +90,7 @@ function resolveConfig(c: MlpConfig): ResolvedMlpConfig {
   return { layers: [...c.layers], activation, outputActivation, initializer, dropout, dropoutLayers, dropoutKind, seed, normalization };
 }
 
-function activate(x: tf.Tensor, a: Activation): tf.Tensor {
+function activate(x: TF.Tensor, a: Activation): TF.Tensor {
   switch (a) {
     case 'linear': return x;
     case 'tanh': return tf.tanh(x);
@@ -103,7 +104,7 @@ function activate(x: tf.Tensor, a: Activation): tf.Tensor {
 }
 
 /** Alpha dropout (Klambauer et al. 2017, Eq. 12 ff.): keeps mean 0 / variance 1 of SELU activations. */
-function alphaDropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
+function alphaDropout(x: TF.Tensor, rate: number, seed: number): TF.Tensor {
   const alphaP = -1.7580993408473766; // -lambda * alpha of SELU
   const keep = 1 - rate;
   const a = 1 / Math.sqrt(keep * (1 + rate * alphaP * alphaP));
@@ -117,16 +118,21 @@ function alphaDropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
  * matMul with a transpose flag is ~5x slower than transpose + plain matMul (measured, tfjs 4.22), and
  * the default gradient of matMul uses the flags. Used for both training and input gradients.
  */
-const dense = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-  save([x, w]);
-  return {
-    value: tf.add(tf.matMul(x, w), b),
-    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-      const [xs, ws] = saved as tf.Tensor2D[];
-      return [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy), tf.sum(dy, 0)];
-    },
-  };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
+type DenseOp = (x: TF.Tensor, w: TF.Tensor, b: TF.Tensor) => TF.Tensor2D;
+let denseOp: DenseOp | undefined; // built on first use: tfjs is loaded by initBackend, not at import
+function dense(x: TF.Tensor, w: TF.Tensor, b: TF.Tensor): TF.Tensor2D {
+  denseOp ??= tf.customGrad(((x: TF.Tensor2D, w: TF.Tensor2D, b: TF.Tensor1D, save: TF.GradSaveFunc) => {
+    save([x, w]);
+    return {
+      value: tf.add(tf.matMul(x, w), b),
+      gradFunc: (dy: TF.Tensor2D, saved: TF.Tensor[]) => {
+        const [xs, ws] = saved as TF.Tensor2D[];
+        return [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy), tf.sum(dy, 0)];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as DenseOp;
+  return denseOp(x, w, b);
+}
 
 function initialWeights(cfg: ResolvedMlpConfig): { kernel: Float32Array; bias: Float32Array }[] {
   const rng = new Rng(cfg.seed);
@@ -176,10 +182,10 @@ export interface PredictOptions {
 export class Mlp {
   readonly config: Readonly<ResolvedMlpConfig>;
   /** Per layer kernel [in, out] and bias [out], trainable. */
-  readonly kernels: tf.Variable[] = [];
-  readonly biases: tf.Variable[] = [];
-  private readonly shift?: tf.Tensor;
-  private readonly invScale?: tf.Tensor;
+  readonly kernels: TF.Variable[] = [];
+  readonly biases: TF.Variable[] = [];
+  private readonly shift?: TF.Tensor;
+  private readonly invScale?: TF.Tensor;
   private disposed = false;
 
   constructor(config: MlpConfig, weights?: { kernel: ArrayLike<number>; bias: ArrayLike<number> }[]) {
@@ -226,8 +232,8 @@ export class Mlp {
     return s;
   }
   /** All trainable variables (kernels and biases, layer by layer). */
-  get variables(): tf.Variable[] {
-    const v: tf.Variable[] = [];
+  get variables(): TF.Variable[] {
+    const v: TF.Variable[] = [];
     for (let l = 0; l < this.kernels.length; l++) v.push(this.kernels[l], this.biases[l]);
     return v;
   }
@@ -240,9 +246,9 @@ export class Mlp {
    * Forward pass on a [n, inputDim] tensor (for use inside tf.tidy / gradient closures). With
    * `dropoutSeed` given and dropout > 0, applies dropout (training mode).
    */
-  forward(x: tf.Tensor2D, dropoutSeed?: number): tf.Tensor2D {
+  forward(x: TF.Tensor2D, dropoutSeed?: number): TF.Tensor2D {
     this.alive('forward');
-    let h: tf.Tensor = x;
+    let h: TF.Tensor = x;
     if (this.shift) h = tf.mul(tf.sub(h, this.shift), this.invScale!);
     const last = this.kernels.length - 1;
     for (let l = 0; l <= last; l++) {
@@ -256,7 +262,7 @@ export class Mlp {
         h = activate(h, this.config.outputActivation);
       }
     }
-    return h as tf.Tensor2D;
+    return h as TF.Tensor2D;
   }
 
   /**
@@ -299,8 +305,8 @@ export class Mlp {
     const out = new Float64Array(n * d);
     const mask = m > 1 ? tf.tidy(() => tf.oneHot(k, m).toFloat().reshape([1, m])) : undefined;
     // Rows are independent, so the gradient of the summed output gives every row's own gradient.
-    const f = (xt: tf.Tensor) => {
-      const y = this.forward(xt as tf.Tensor2D);
+    const f = (xt: TF.Tensor) => {
+      const y = this.forward(xt as TF.Tensor2D);
       return tf.sum(mask ? tf.mul(y, mask) : y);
     };
     const g = tf.grad(f);
@@ -345,9 +351,9 @@ export class Mlp {
     return Mlp.fromJSON(this.toJSON());
   }
 
-  /** Writes the network to a JSON file (no tfjs-node file IO needed). */
+  /** Writes the network to a JSON file atomically (no tfjs-node file IO needed). */
   save(path: string): void {
-    writeFileSync(path, JSON.stringify(this.toJSON()));
+    writeJson(path, this.toJSON());
   }
 
   /** Reads a network written by `save`. */
@@ -385,7 +391,7 @@ export function readJson(path: string, what: string): unknown {
   }
 }
 
-/** Writes a value as JSON. */
+/** Writes a value as JSON, atomically (an interrupted save leaves the previous file whole). */
 export function writeJson(path: string, value: unknown): void {
-  writeFileSync(path, JSON.stringify(value));
+  writeFileAtomic(path, JSON.stringify(value));
 }

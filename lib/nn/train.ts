@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
 import { Rng } from '../dynamics/rng.js';
-import { nextSeed, requireBackend } from './backend.js';
+import { nextSeed, requireBackend, tf } from './backend.js';
 import { checkInputs, type Mlp } from './mlp.js';
 import { builtinLoss, type BuiltinLoss, type LossFn, type LossName } from './losses.js';
 
@@ -67,7 +67,7 @@ export class Trainer {
   readonly targetDim: number;
   /** Mean loss of every epoch run so far. */
   readonly losses: number[] = [];
-  private readonly optimizer: tf.Optimizer;
+  private readonly optimizer: TF.Optimizer;
   private rng: Rng;
   private readonly lossFn: LossFn;
   private readonly builtin?: BuiltinLoss;
@@ -157,9 +157,9 @@ export class Trainer {
           for (let k = 0; k < m; k++) yb[i * m + k] = y[r * m + k];
         }
         const dropoutSeed = useDropout ? this.rng.seedInt() : undefined;
-        let dataLoss: tf.Scalar | undefined;
-        let grads: tf.NamedTensorMap | undefined;
-        let cost: tf.Scalar | undefined;
+        let dataLoss: TF.Scalar | undefined;
+        let grads: TF.NamedTensorMap | undefined;
+        let cost: TF.Scalar | undefined;
         let lv = NaN, g2 = NaN;
         const xt = tf.tensor2d(b === bs ? xb : xb.subarray(0, b * d), [b, d]);
         const yt = tf.tensor2d(b === bs ? yb : yb.subarray(0, b * m), [b, m]);
@@ -170,9 +170,9 @@ export class Trainer {
             if (l.rank !== 0) throw new RangeError(`Trainer: the loss function must return a scalar, got shape [${l.shape.join(', ')}]`);
             dataLoss = tf.keep(l);
             if (wd === 0) return l;
-            let pen: tf.Tensor = tf.scalar(0);
+            let pen: TF.Tensor = tf.scalar(0);
             for (const v of vars) pen = tf.add(pen, tf.sum(tf.square(v)));
-            return tf.add(l, tf.mul(pen, 0.5 * wd)) as tf.Scalar;
+            return tf.add(l, tf.mul(pen, 0.5 * wd)) as TF.Scalar;
           }, vars));
           // Loss and squared gradient norm in one read-back; a step is applied only when both are
           // finite, so a diverging run leaves the last finite weights in the network.
@@ -220,20 +220,32 @@ export class Trainer {
   }
 
   /**
-   * The optimiser's state (moments, step counts), the shuffling stream and the loss history, JSON-safe,
-   * so a checkpointed training continues exactly as if it had not stopped (with the network's weights
-   * saved alongside).
+   * The optimiser's state (moments, step counts, and for Adam the running products beta1^t, beta2^t), the
+   * shuffling stream and the loss history, JSON-safe, so a checkpointed training continues bit for bit as
+   * if it had not stopped (with the network's weights saved alongside).
    */
   async getState(): Promise<TrainerState> {
     const weights = await this.optimizer.getWeights();
     const out: TrainerState['optimizer'] = [];
-    for (const w of weights) out.push({ name: w.name, shape: w.tensor.shape, values: Array.from(await w.tensor.data()) });
-    return { optimizerName: this.options.optimizer, steps: this.steps, rng: this.rng.getState(), losses: [...this.losses], optimizer: out };
+    for (const w of weights) {
+      out.push({ name: w.name, shape: w.tensor.shape, values: Array.from(await w.tensor.data()) });
+      if (w.name === 'iter') w.tensor.dispose(); // a fresh scalar; the others are the optimiser's own variables
+    }
+    const state: TrainerState = { optimizerName: this.options.optimizer, steps: this.steps, rng: this.rng.getState(), losses: [...this.losses], optimizer: out };
+    if (this.options.optimizer === 'adam') {
+      const { accBeta1, accBeta2 } = adamPowers(this.optimizer);
+      state.adamBetaPowers = [(await accBeta1.data())[0], (await accBeta2.data())[0]];
+    }
+    return state;
   }
 
-  /** Restores a state written by `getState` (same optimiser kind and network shape). */
+  /**
+   * Restores a state written by `getState`. Throws a RangeError naming the mismatch when the state is for
+   * another optimiser or its moments do not fit this network (count, shapes, length, finite values).
+   */
   async setState(state: TrainerState): Promise<void> {
     if (!state || state.optimizerName !== this.options.optimizer) throw new RangeError(`Trainer.setState: state is for optimiser ${state?.optimizerName}, this trainer uses ${this.options.optimizer}`);
+    this.checkState(state);
     const named = state.optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, w.shape as number[]) }));
     try {
       await this.optimizer.setWeights(named);
@@ -241,10 +253,49 @@ export class Trainer {
       // setWeights copies values into the optimiser's own variables, except the iteration count
       for (const w of named) if (!w.tensor.isDisposed) w.tensor.dispose();
     }
+    if (this.options.optimizer === 'adam') {
+      // tfjs's setWeights recomputes beta^t by pow(), which differs in the last bits from the running
+      // float32 product its applyGradients keeps; restore the saved products so the next steps are exact.
+      const { accBeta1, accBeta2 } = adamPowers(this.optimizer);
+      const [p1, p2] = state.adamBetaPowers!;
+      tf.tidy(() => {
+        accBeta1.assign(tf.scalar(p1));
+        accBeta2.assign(tf.scalar(p2));
+      });
+    }
     this.steps = state.steps;
     this.rng = Rng.fromState(state.rng);
     this.losses.length = 0;
     this.losses.push(...state.losses);
+  }
+
+  private checkState(state: TrainerState): void {
+    const what = 'Trainer.setState';
+    if (!Number.isInteger(state.steps) || state.steps < 0) throw new RangeError(`${what}: steps must be a non-negative integer, got ${state.steps}`);
+    if (!Array.isArray(state.optimizer) || state.optimizer[0]?.name !== 'iter') throw new RangeError(`${what}: the optimiser state must start with its iteration count ('iter')`);
+    const vars = this.net.variables;
+    const moments = state.optimizer.slice(1);
+    const perVariable = { adam: 2, nesterov: 1, sgd: 0 }[this.options.optimizer];
+    // Moments are created at the first step: none before it, then `perVariable` per network variable.
+    if (moments.length !== 0 && moments.length !== perVariable * vars.length) {
+      throw new RangeError(`${what}: ${moments.length} optimiser moments for a network of ${vars.length} variables (expected ${perVariable * vars.length}); the state is for another network`);
+    }
+    moments.forEach((m, j) => {
+      const v = vars[j % vars.length];
+      const size = m.shape?.reduce((a, b) => a * b, 1);
+      if (!Array.isArray(m.shape) || m.shape.length !== v.shape.length || m.shape.some((d, k) => d !== v.shape[k])) {
+        throw new RangeError(`${what}: moment ${m.name} has shape [${m.shape?.join(', ')}] but network variable ${j % vars.length} has shape [${v.shape.join(', ')}]; the state is for another network`);
+      }
+      if (!Array.isArray(m.values) || m.values.length !== size) throw new RangeError(`${what}: moment ${m.name} has ${m.values?.length} values for shape [${m.shape.join(', ')}] (${size}); the state is truncated`);
+      const bad = m.values.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
+      if (bad >= 0) throw new RangeError(`${what}: moment ${m.name} value ${bad} is ${m.values[bad]}`);
+    });
+    if (this.options.optimizer === 'adam') {
+      const p = state.adamBetaPowers;
+      if (!Array.isArray(p) || p.length !== 2 || !p.every((x) => typeof x === 'number' && x > 0 && x < 1)) {
+        throw new RangeError(`${what}: the Adam state has no accumulated beta powers (adamBetaPowers, in (0, 1)); it was written by an older rarelab and cannot resume exactly`);
+      }
+    }
   }
 
   /** Frees the optimiser state (not the network). */
@@ -252,7 +303,7 @@ export class Trainer {
     this.optimizer.dispose();
     // tfjs 4.22: MomentumOptimizer.dispose frees its momentum and accumulators but not the learning-rate
     // scalar `c` created by its SGD base class; free it here so Nesterov training leaks nothing.
-    const c = (this.optimizer as unknown as { c?: tf.Tensor }).c;
+    const c = (this.optimizer as unknown as { c?: TF.Tensor }).c;
     if (this.options.optimizer === 'nesterov' && c && !c.isDisposed) c.dispose();
   }
 }
@@ -264,6 +315,21 @@ export interface TrainerState {
   rng: import('../dynamics/rng.js').RngState;
   losses: number[];
   optimizer: { name: string; shape: number[]; values: number[] }[];
+  /** Adam only: the running float32 products beta1^(t+1), beta2^(t+1) used for bias correction. */
+  adamBetaPowers?: [number, number];
+}
+
+/**
+ * tfjs 4's AdamOptimizer keeps beta1^t and beta2^t as the (private) variables accBeta1, accBeta2 and does
+ * not include them in getWeights. Reached here, with a check, so that a tfjs upgrade that renames them
+ * fails loudly instead of resuming inexactly.
+ */
+function adamPowers(optimizer: tf.Optimizer): { accBeta1: tf.Variable; accBeta2: tf.Variable } {
+  const o = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+  if (!(o.accBeta1 instanceof tf.Variable) || !(o.accBeta2 instanceof tf.Variable)) {
+    throw new Error('Trainer: this tfjs AdamOptimizer has no accBeta1/accBeta2 variables; exact checkpointing needs tfjs 4 (see lib/nn/train.ts)');
+  }
+  return { accBeta1: o.accBeta1, accBeta2: o.accBeta2 };
 }
 
 /** One-shot convenience: trains `net` for `epochs` epochs with a fresh Trainer and returns the epoch losses. */

@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { copyFileAtomic, writeFileAtomic } from '../files/atomic-write.js';
 import { dirname, join } from 'node:path';
 import { figuresDir } from '../report/notebook.js';
 import { figureJson, figureSize, type Figure } from './figure.js';
@@ -15,7 +16,7 @@ export interface ExportedFigure {
 export function sharePlotly(dir: string): string {
   const src = plotlyPath();
   const dst = join(dir, 'plotly.min.js');
-  if (!existsSync(dst) || statSync(dst).size !== statSync(src).size) copyFileSync(src, dst);
+  if (!existsSync(dst) || statSync(dst).size !== statSync(src).size) copyFileAtomic(src, dst);
   return dst;
 }
 
@@ -42,18 +43,18 @@ export async function exportFigure(fig: Figure, dir: string = figuresDir(), name
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new Error(`exportFigure: "${name}" is not a usable file name (letters, digits, . _ -)`);
   sharePlotly(dirname(dir));
   const out: ExportedFigure = { html: join(dir, `${name}.html`) };
-  writeFileSync(out.html, figureHtml(fig, '../plotly.min.js'));
+  writeFileAtomic(out.html, figureHtml(fig, '../plotly.min.js'));
   const svg = await renderImage(fig, 'svg');
   if (svg === null) {
     removeStaleImages(join(dir, name), ['svg', 'png']);
     return out;
   }
   out.svg = join(dir, `${name}.svg`);
-  writeFileSync(out.svg, svg);
+  writeFileAtomic(out.svg, svg);
   const png = await renderImage(fig, 'png', { scale: 2 });
   if (png !== null) {
     out.png = join(dir, `${name}.png`);
-    writeFileSync(out.png, Buffer.from(png, 'base64'));
+    writeFileAtomic(out.png, Buffer.from(png, 'base64'));
   }
   return out;
 }

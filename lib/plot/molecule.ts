@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { copyFileAtomic, writeFileAtomic } from '../files/atomic-write.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { projectRoot } from '../project/root.js';
@@ -200,13 +201,13 @@ export async function exportMolecule(view: MoleculeView, dir: string = figuresDi
   if (!name) throw new Error('exportMolecule: the view has no name; pass one, or give moleculeView a name');
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new Error(`exportMolecule: "${name}" is not a usable file name (letters, digits, . _ -)`);
   const src = threeDmolPath(), shared = join(dirname(dir), '3Dmol-min.js');
-  if (!existsSync(shared) || statSync(shared).size !== statSync(src).size) copyFileSync(src, shared);
+  if (!existsSync(shared) || statSync(shared).size !== statSync(src).size) copyFileAtomic(src, shared);
   const out: ExportedMolecule = { html: join(dir, `${name}.html`) };
-  writeFileSync(out.html, moleculeHtml(view, '../3Dmol-min.js'));
+  writeFileAtomic(out.html, moleculeHtml(view, '../3Dmol-min.js'));
   const png = await renderMoleculeImage(view);
   if (png !== null) {
     out.png = join(dir, `${name}.png`);
-    writeFileSync(out.png, Buffer.from(png, 'base64'));
+    writeFileAtomic(out.png, Buffer.from(png, 'base64'));
   } else removeStaleImages(join(dir, name), ['png']);
   return out;
 }

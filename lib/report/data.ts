@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { join } from 'node:path';
 import { figuresDir } from './notebook.js';
 
@@ -52,8 +52,8 @@ export function writeData(name: string, data: TableData, options: { dir?: string
   const dir = options.dir ?? figuresDir();
   const csv = join(dir, `${name}.csv`);
   const json = join(dir, `${name}.json`);
-  writeFileSync(csv, toCsv(data));
+  writeFileAtomic(csv, toCsv(data));
   const objects = rows.map((r) => Object.fromEntries(columns.map((c, j) => [c, r[j]])));
-  writeFileSync(json, JSON.stringify(objects, null, 1) + '\n');
+  writeFileAtomic(json, JSON.stringify(objects, null, 1) + '\n');
   return { csv, json };
 }

@@ -1,10 +1,27 @@
-import { create, all, type MathJsInstance, type EvalFunction, type MathNode } from 'mathjs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { MathJsInstance, EvalFunction, MathNode } from 'mathjs';
+import { libraryRoot, projectRoot } from '../project/root.js';
 import { Rng } from '../dynamics/rng.js';
 import { committorFromRC, softplus, checkShotCounts, type ShotCounts } from '../tps/likelihood.js';
 import { activeNodes, mutate, randomGenome, type FunctionName, type Genome, type GenomeShape } from './genome.js';
 import { GenomeEvaluator, activeParameters, genomeToString, getWeights, setWeights } from './evaluate.js';
 
-const math: MathJsInstance = create(all, {});
+let mathInstance: MathJsInstance | undefined;
+
+/**
+ * mathjs, loaded on first use: it is thousands of modules (4-7 s to import on a busy machine), which a
+ * notebook that never builds a symbolic model should not pay when it imports rarelab. Loaded by
+ * `require` so that construction stays synchronous under both tsx (ESM) and tslab (CommonJS).
+ */
+function math(): MathJsInstance {
+  if (!mathInstance) {
+    const req = createRequire(join(libraryRoot() ?? projectRoot(), 'package.json'));
+    const { create, all } = req('mathjs') as typeof import('mathjs');
+    mathInstance = create(all, {});
+  }
+  return mathInstance;
+}
 
 /**
  * What the expression is fitted to: the AIMMD likelihood of shooting outcomes (Eq. 3, per committed
@@ -45,7 +62,7 @@ export class SymbolicModel {
   constructor(expression: string, readonly variables: readonly string[], readonly loss = NaN, readonly complexity = NaN) {
     let node: MathNode;
     try {
-      node = math.parse(expression);
+      node = math().parse(expression);
     } catch (e) {
       throw new SyntaxError(`SymbolicModel: cannot parse '${expression}': ${(e as Error).message}`);
     }
@@ -59,7 +76,7 @@ export class SymbolicModel {
 
   /** A readable form: algebraically simplified, constants rounded to `digits` significant digits. */
   pretty(digits = 3): string {
-    const s = math.simplify(this.expression).toString();
+    const s = math().simplify(this.expression).toString();
     return s.replace(/\d+\.\d+(e[-+]?\d+)?/g, (m) => Number(Number(m).toPrecision(digits)).toString());
   }
 
@@ -83,7 +100,7 @@ export class SymbolicModel {
   /** Symbolic partial derivative d q_sr / d variable, as a simplified expression string (mathjs). */
   derivative(variable: string): string {
     if (!this.variables.includes(variable)) throw new RangeError(`SymbolicModel.derivative: unknown variable ${variable}`);
-    return math.derivative(this.expression, variable).toString();
+    return math().derivative(this.expression, variable).toString();
   }
 
   toJSON(): { expression: string; variables: string[]; loss: number; complexity: number } {

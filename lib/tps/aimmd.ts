@@ -1,5 +1,9 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files/atomic-write.js';
+import { checkSameSettings, toJson } from '../files/checkpoint.js';
+import { isAbsolute, relative, sep } from 'node:path';
 import { Rng } from '../dynamics/rng.js';
+import { projectRoot } from '../project/root.js';
 import { CommittorLearner, type CommittorLearnerState } from './committor.js';
 import { lorentzianSelection, uniformSelection, type SelectionRule } from './selection.js';
 import type { Path, ShotRecord, TwoWayShooting } from './shooting.js';
@@ -18,7 +22,10 @@ export interface AimmdOptions {
   gamma?: number;
   /** Root seed: move i draws from new Rng(seed).fork(i), so runs are reproducible and resumable. */
   seed: number;
-  /** Write a checkpoint to `path` every `every` moves (atomic rename); resume with AimmdRun.resume. */
+  /**
+   * Write a checkpoint to `path` every `every` moves (a positive integer, default 10) and at the end of
+   * each `run` call, atomically; resume with AimmdRun.resume.
+   */
   checkpoint?: { path: string; every?: number };
 }
 
@@ -43,6 +50,14 @@ export class AimmdRun {
     this.path = initialPath;
     this.features = options.features ?? ((f) => f);
     if (!Number.isInteger(options.seed) || options.seed < 0) throw new RangeError(`AimmdRun: seed must be a non-negative integer, got ${options.seed}`);
+    const g = options.gamma ?? 1;
+    if (!(g > 0) || !Number.isFinite(g)) throw new RangeError(`AimmdRun: gamma must be positive and finite, got ${g}`);
+    const cp = options.checkpoint;
+    if (cp) {
+      if (typeof cp.path !== 'string' || cp.path === '') throw new RangeError(`AimmdRun: checkpoint.path must be a file path, got ${JSON.stringify(cp.path)}`);
+      const every = cp.every ?? 10;
+      if (!Number.isInteger(every) || every < 1) throw new RangeError(`AimmdRun: checkpoint.every must be a positive integer (moves between checkpoints), got ${every}`);
+    }
   }
 
   get moves(): number { return this.records.length; }
@@ -84,23 +99,28 @@ export class AimmdRun {
     return out;
   }
 
-  /** Writes the full state (path, records, learner) to a JSON file atomically. */
+  /** Writes the full state (settings, path, records, learner) to a JSON file atomically. */
   async save(path: string): Promise<void> {
     const state: AimmdState = {
-      format: 'rarelab.aimmd-run', version: 1, seed: this.options.seed,
+      format: 'rarelab.aimmd-run', version: 2, seed: this.options.seed,
+      settings: runSettings(this.options, this.path.dim),
       path: { frames: Array.from(this.path.frames), nFrames: this.path.nFrames, dim: this.path.dim },
       records: this.records.map((r) => ({ ...r, xsp: Array.from(r.xsp) })),
       learner: this.options.learner ? await this.options.learner.getState() : undefined,
     };
-    const tmp = `${path}.tmp`;
-    writeFileSync(tmp, JSON.stringify(state));
-    renameSync(tmp, path);
+    writeFileAtomic(path, JSON.stringify(state));
   }
 
   /**
    * Continues a run from its checkpoint: the same options (the learner, if any, is rebuilt from the
    * checkpoint and replaces `options.learner`'s state). With no checkpoint file, starts fresh from
-   * `initialPath`. The resumed run produces exactly what an uninterrupted run would have.
+   * `initialPath`. The resumed run produces exactly what an uninterrupted run would have, bit for bit (the
+   * learner's network, optimiser and data, the current path and every record), also after a kill -9: moves
+   * after the last checkpoint are redone with the same random streams (move i draws from fork(i)).
+   * The settings that decide the run (seed, gamma, path dimension, the learner's options, the shooting's
+   * kT, masses, maxSteps, stride and kernel) must equal the checkpoint's, else CheckpointMismatchError
+   * names the first that differs. Function-valued options (features, velocities) cannot be compared:
+   * only whether a custom one is given is.
    */
   static async resume(path: string, initialPath: Path, options: AimmdOptions): Promise<AimmdRun> {
     if (!existsSync(path)) return new AimmdRun(initialPath, options);
@@ -110,9 +130,12 @@ export class AimmdRun {
     } catch (e) {
       throw new Error(`AimmdRun.resume: ${path} is not a readable checkpoint: ${(e as Error).message}`);
     }
-    if (s.format !== 'rarelab.aimmd-run') throw new TypeError(`AimmdRun.resume: ${path} is not a rarelab.aimmd-run checkpoint`);
+    if (s?.format !== 'rarelab.aimmd-run') throw new TypeError(`AimmdRun.resume: ${path} is not a rarelab.aimmd-run checkpoint`);
+    if (s.version !== 2) throw new TypeError(`AimmdRun.resume: ${path} is a version ${s.version} checkpoint (this rarelab reads version 2, which records the run's settings); delete it to start the run afresh`);
     if (s.seed !== options.seed) throw new RangeError(`AimmdRun.resume: checkpoint seed ${s.seed} differs from options.seed ${options.seed}`);
     if (!!s.learner !== !!options.learner) throw new RangeError(`AimmdRun.resume: checkpoint ${s.learner ? 'has' : 'has no'} committor learner but options ${options.learner ? 'give' : 'give none'}`);
+    checkSameSettings(`AimmdRun.resume: ${path}`, s.settings, runSettings(options, initialPath.dim));
+    checkSavedPath(path, s);
     let learner = options.learner;
     if (s.learner) {
       options.learner!.dispose();
@@ -124,10 +147,49 @@ export class AimmdRun {
   }
 }
 
+/**
+ * What decides an AIMMD run besides its random seed, as recorded in its checkpoint. Module paths inside
+ * the kernel are kept relative to the rarelab folder when under it, so a moved checkout still resumes.
+ */
+function runSettings(o: AimmdOptions, dim: number): unknown {
+  const sh = o.shooting.options;
+  return toJson({
+    seed: o.seed,
+    gamma: o.gamma ?? 1,
+    pathDim: dim,
+    features: o.features ? 'custom' : 'identity',
+    learner: o.learner?.options,
+    shooting: { kT: sh.kT, masses: sh.masses, maxSteps: sh.maxSteps, stride: sh.stride ?? 1, velocities: sh.velocities ? 'custom' : 'Maxwell-Boltzmann (kT, masses)', kernel: portableRef(sh.kernel) },
+  });
+}
+
+function portableRef(ref: unknown): unknown {
+  let root: string | undefined;
+  try {
+    root = projectRoot();
+  } catch {
+    return ref; // outside a rarelab folder: compare absolute paths
+  }
+  return JSON.parse(JSON.stringify(ref, (k, v) => (k === 'module' && typeof v === 'string' && isAbsolute(v) && !relative(root!, v).startsWith('..') ? `<rarelab>/${relative(root!, v).split(sep).join('/')}` : v)));
+}
+
+/** The saved path and records must be whole: a checkpoint cut or edited by hand fails here, not later. */
+function checkSavedPath(file: string, s: AimmdState): void {
+  const p = s.path;
+  if (!p || !Number.isInteger(p.dim) || p.dim < 1 || !Number.isInteger(p.nFrames) || p.nFrames < 2 || !Array.isArray(p.frames) || p.frames.length !== p.nFrames * p.dim) {
+    throw new RangeError(`AimmdRun.resume: ${file}: the saved path is truncated (${p?.frames?.length} values for ${p?.nFrames} frames of dim ${p?.dim})`);
+  }
+  if (!Array.isArray(s.records)) throw new RangeError(`AimmdRun.resume: ${file}: no records`);
+  s.records.forEach((r, i) => {
+    if (r.move !== i || !Array.isArray(r.xsp) || r.xsp.length !== p.dim) throw new RangeError(`AimmdRun.resume: ${file}: record ${i} is damaged (move ${r.move}, ${r.xsp?.length} shooting-point values for dim ${p.dim})`);
+  });
+}
+
 interface AimmdState {
   format: 'rarelab.aimmd-run';
-  version: 1;
+  version: 2;
   seed: number;
+  settings: unknown;
   path: { frames: number[]; nFrames: number; dim: number };
   records: (Omit<ShotRecord, 'xsp'> & { xsp: number[] })[];
   learner?: CommittorLearnerState;

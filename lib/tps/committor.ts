@@ -248,20 +248,32 @@ export class CommittorLearner {
     return { format: 'rarelab.committor-learner', version: 1, options: { ...this.options }, net: this.net.toJSON(), trainer: await this.trainer.getState(), x: [...this.x], y: [...this.y], updates: this.updates, paused: this.paused, pausedLoss: this.pausedLoss, history: this.history.map((h) => ({ ...h })) };
   }
 
+  /**
+   * Rebuilds a learner from `getState`. The state is checked first, so a damaged or mismatched one fails
+   * here with a RangeError naming the problem rather than later in training: the network must be the one
+   * its options describe (widths, layers, dropout), the data whole (inputs x counts), the schedule sane.
+   */
   static async fromState(s: CommittorLearnerState): Promise<CommittorLearner> {
     if (s?.format !== 'rarelab.committor-learner') throw new TypeError('CommittorLearner.fromState: not a rarelab.committor-learner state');
     const l = new CommittorLearner(s.options);
-    l.trainer.dispose();
-    l.net.dispose();
-    l.net = Mlp.fromJSON(s.net);
-    l.trainer = l.newTrainer();
-    await l.trainer.setState(s.trainer);
+    try {
+      checkLearnerState(s, l.options);
+      l.trainer.dispose();
+      l.net.dispose();
+      l.net = Mlp.fromJSON(s.net);
+      l.trainer = l.newTrainer();
+      await l.trainer.setState(s.trainer);
+    } catch (e) {
+      l.dispose();
+      throw e;
+    }
     l.x = [...s.x];
     l.y = [...s.y];
     l.updates = s.updates;
     l.paused = s.paused;
+    // JSON turns NaN (no loss yet, untrained updates) into null; restore it so the history is as it was.
     l.pausedLoss = s.pausedLoss ?? NaN;
-    l.history.push(...s.history);
+    l.history.push(...s.history.map((h) => ({ ...h, loss: h.loss ?? NaN })));
     return l;
   }
 
@@ -269,6 +281,27 @@ export class CommittorLearner {
     this.trainer.dispose();
     this.net.dispose();
   }
+}
+
+/** Consistency of a saved learner state with the options it carries (see CommittorLearner.fromState). */
+function checkLearnerState(s: CommittorLearnerState, o: CommittorLearner['options']): void {
+  const what = 'CommittorLearner.fromState';
+  const expected = committorNetwork(o);
+  const cfg = s.net?.config;
+  if (!cfg || !Array.isArray(cfg.layers)) throw new RangeError(`${what}: the state has no network`);
+  if (cfg.layers.join(',') !== expected.layers.join(',')) {
+    throw new RangeError(`${what}: the saved network has layers [${cfg.layers.join(', ')}] but its options (inputs ${o.inputs}, width ${o.width}, hiddenLayers ${o.hiddenLayers}) give [${expected.layers.join(', ')}]`);
+  }
+  if (cfg.dropout !== expected.dropout) throw new RangeError(`${what}: the saved network has dropout ${cfg.dropout} but its options give ${expected.dropout}`);
+  if (!Array.isArray(s.x) || !Array.isArray(s.y) || s.y.length % 2 !== 0 || s.x.length !== (s.y.length / 2) * o.inputs) {
+    throw new RangeError(`${what}: the training data are truncated or inconsistent: ${s.x?.length} input values and ${s.y?.length} counts for outcomes of ${o.inputs} inputs (expected ${o.inputs} values per 2 counts)`);
+  }
+  const badX = s.x.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+  if (badX >= 0) throw new RangeError(`${what}: training input ${badX % o.inputs} of outcome ${Math.floor(badX / o.inputs)} is ${s.x[badX]}`);
+  const badY = s.y.findIndex((v) => typeof v !== 'number' || !(v >= 0));
+  if (badY >= 0) throw new RangeError(`${what}: count ${badY % 2 ? 'nB' : 'nA'} of outcome ${Math.floor(badY / 2)} is ${s.y[badY]}`);
+  if (!Number.isInteger(s.updates) || s.updates < 0) throw new RangeError(`${what}: updates must be a non-negative integer, got ${s.updates}`);
+  if (!Array.isArray(s.history) || s.history.length !== s.updates) throw new RangeError(`${what}: ${s.history?.length} history entries for ${s.updates} updates; the state is truncated`);
 }
 
 export interface CommittorLearnerState {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../../lib/files/atomic-write.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -53,7 +54,7 @@ export function kernelSpec(root: string, node: string = process.execPath): Kerne
 export function installKernel(root: string, dataDir: string = jupyterDataDir()): { dir: string; seenByJupyter: boolean | null } {
   const dir = join(dataDir, 'kernels', KERNEL_NAME);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'kernel.json'), JSON.stringify(kernelSpec(root), null, 2) + '\n');
+  writeFileAtomic(join(dir, 'kernel.json'), JSON.stringify(kernelSpec(root), null, 2) + '\n');
   const jupyter = findJupyter();
   if (!jupyter) return { dir, seenByJupyter: null };
   const listed = JSON.parse(execFileSync(jupyter, ['kernelspec', 'list', '--json'], {

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../lib/files/atomic-write.js';
 
 /** The parts of nbformat 4 that rarelab reads and writes. */
 export type MultilineString = string | string[];
@@ -62,5 +63,5 @@ export function writeNotebook(path: string, nb: Notebook): void {
       }),
     };
   });
-  writeFileSync(path, JSON.stringify({ ...nb, cells }, null, 1) + '\n');
+  writeFileAtomic(path, JSON.stringify({ ...nb, cells }, null, 1) + '\n');
 }

@@ -4,9 +4,10 @@ import { Rng } from '../../lib/dynamics/rng.js';
 import { loadShippedSystem } from '../../lib/forcefield/index.js';
 import { InternalCoordinates } from '../../lib/features/internal-coordinates.js';
 import { AlignedCartesian } from '../../lib/features/aligned-cartesian.js';
+import { PairwiseDistances } from '../../lib/features/pairwise-distances.js';
 import { SymmetryFunctions, isotropicG2, isotropicG5, fermiCutoff, type SymmetryFunctionSpec } from '../../lib/features/symmetry-functions.js';
 import type { Featurization } from '../../lib/features/featurization.js';
-import { atomContributions, atomContributionsFromFeatures } from '../../lib/saliency/index.js';
+import { atomContributions, atomContributionsFromFeatures, atomSaliency, levelSetSaliency, topAtoms } from '../../lib/saliency/index.js';
 
 /** Checks J^T g against central differences of g . f(x). */
 function checkPullback(f: Featurization, x: Float64Array, seed: number, tol = 1e-6): void {
@@ -60,6 +61,67 @@ test('aligned Cartesian features: rigid-motion invariant, a rotated reference al
   const self = new AlignedCartesian(22, sys.positions).transform(rotate(sys.positions, 12), 1);
   for (let q = 0; q < 66; q++) assert.ok(Math.abs(self[q] - sys.positions[q]) < 1e-9, 'a rotated copy aligns back onto the reference');
   checkPullback(ac, x, 9, 1e-5);
+});
+
+test('pairwise distances (and inverse distances): rigid-motion invariant, exact pullback, named pairs', () => {
+  const sys = loadShippedSystem('alanine-dipeptide');
+  const heavy = sys.topology.atoms.map((a, i) => (a.name.startsWith('H') ? -1 : i)).filter((i) => i >= 0);
+  const rng = new Rng(21);
+  const x = sys.positions.map((v) => v + 0.02 * rng.normal());
+  for (const inverse of [false, true]) {
+    const pd = new PairwiseDistances(22, { atoms: heavy, inverse, atomNames: sys.topology.atoms.map((a) => a.name) });
+    assert.is(pd.inputs, (heavy.length * (heavy.length - 1)) / 2);
+    const f = pd.transform(x, 1), fr = pd.transform(rotate(x, 22), 1);
+    for (let q = 0; q < pd.inputs; q++) assert.ok(Math.abs(f[q] - fr[q]) < 1e-12, `${pd.names[q]} changes under a rigid motion`);
+    const [i, j] = [heavy[0], heavy[1]];
+    const d = Math.hypot(x[3 * j] - x[3 * i], x[3 * j + 1] - x[3 * i + 1], x[3 * j + 2] - x[3 * i + 2]);
+    assert.ok(Math.abs(f[0] - (inverse ? 1 / d : d)) < 1e-15, 'first feature is the first selected pair');
+    checkPullback(pd, x, 23, 1e-5);
+  }
+  assert.throws(() => new PairwiseDistances(22, { atoms: [1, 1, 2] }), /atom 1 selected twice/);
+  assert.throws(() => new PairwiseDistances(22, { atoms: [3, 40] }), /atom 40 outside 0..21/);
+  const same = sys.positions.slice(); same[3] = same[0]; same[4] = same[1]; same[5] = same[2];
+  assert.throws(() => new PairwiseDistances(22).transform(same, 1), /atoms 0 and 1 coincide in frame 0/);
+});
+
+test('level-set saliency: a chi of one distance loads exactly its two atoms, bin by bin, with the analytic gradient', () => {
+  // chi = sigmoid((d01 - r0) / w) on random frames of 4 atoms: ||grad_0 chi||^2 = ||grad_1 chi||^2 = chi'(d)^2, 0 elsewhere.
+  const pd = new PairwiseDistances(4, { atoms: [0, 1] });
+  const rng = new Rng(31);
+  const n = 400, r0 = 0.3, w = 0.05;
+  const x = new Float64Array(n * 12);
+  for (let k = 0; k < x.length; k++) x[k] = rng.uniform(0, 0.5);
+  const d = pd.transform(x, n);
+  const chi = new Float64Array(n), dchi = new Float64Array(n);
+  for (let f = 0; f < n; f++) { chi[f] = 1 / (1 + Math.exp(-(d[f] - r0) / w)); dchi[f] = (chi[f] * (1 - chi[f])) / w; }
+  const s = atomSaliency(pd, x, n, dchi);
+  for (let f = 0; f < n; f++) {
+    assert.ok(Math.abs(s[4 * f] - dchi[f] ** 2) <= 1e-12 * dchi[f] ** 2 + 1e-300 && Math.abs(s[4 * f + 1] - dchi[f] ** 2) <= 1e-12 * dchi[f] ** 2 + 1e-300, `frame ${f}`);
+    assert.is(s[4 * f + 2], 0); assert.is(s[4 * f + 3], 0);
+  }
+  const ls = levelSetSaliency(chi, s, 4, { bins: 5 });
+  [0, 0.2, 0.4, 0.6, 0.8, 1].forEach((e, b) => assert.ok(Math.abs(ls.edges[b] - e) < 1e-15, `edge ${b}`));
+  assert.is(ls.outside, 0);
+  assert.is(ls.counts.reduce((a, b) => a + b, 0), n);
+  for (let b = 0; b < 5; b++) {
+    // expected mean by direct summation over the frames in the bin
+    let sum = 0, c = 0;
+    for (let f = 0; f < n; f++) if (chi[f] >= ls.edges[b] && (chi[f] < ls.edges[b + 1] || (b === 4 && chi[f] <= 1))) { sum += dchi[f] ** 2; c++; }
+    assert.is(ls.counts[b], c);
+    if (c > 0) {
+      assert.ok(Math.abs(ls.values[4 * b] - sum / c) <= 1e-12 * (sum / c));
+      assert.equal(topAtoms(ls, b, 2).sort(), [0, 1]);
+    }
+  }
+  // chi' = chi(1-chi)/w peaks at chi = 1/2: the middle bin carries the largest saliency (the transition)
+  assert.ok(ls.values[4 * 2] > ls.values[4 * 0] && ls.values[4 * 2] > ls.values[4 * 4]);
+  assert.throws(() => levelSetSaliency([0.5, NaN], new Float64Array(8), 4), /chi of frame 1 is NaN/);
+  assert.throws(() => levelSetSaliency([0.5], new Float64Array(3), 4), /got 3 saliency values, expected 1 frames x 4 atoms/);
+  assert.throws(() => levelSetSaliency([0.5], [-1, 0, 0, 0], 4), /saliency of atom 0 in frame 0 is -1/);
+  const out = levelSetSaliency([-0.1, 0.5, 1.2], new Float64Array(12), 4, { bins: 2 });
+  assert.is(out.outside, 2);
+  assert.ok(Number.isNaN(out.values[0]) && out.counts[0] === 0);
+  assert.throws(() => topAtoms(out, 0), /bin 0 \(chi 0..0.5\) has no frames/);
 });
 
 // A central atom with 30 solvent atoms scattered within 1 nm.

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { initBackend, ready, backendName, requireBackend, setGlobalSeed, nextSeed } from '../../lib/nn/index.js';
 import { projectRoot } from '../../lib/project/root.js';
@@ -28,6 +28,24 @@ test('initBackend picks tfjs-node when it loads, else wasm; ready() and backendN
   }
   assert.is(backendName(), name, 'a rejected request leaves the backend as it was');
 });
+
+// Issue 11: emscripten's module (tfjs-backend-wasm) installed process handlers that re-threw every later
+// uncaught error from its one-line minified file, so Node printed 38 KB of code before the message.
+for (const [how, statement] of [
+  ['an uncaught exception', "throw new Error('boom-after-wasm');"],
+  ['an unhandled rejection', "Promise.reject(new Error('boom-after-wasm'));"],
+] as const) {
+  test(`${how} after the wasm backend starts prints its message and a short stack (fresh process)`, () => {
+    const lib = join(projectRoot(), 'lib', 'nn', 'index.ts');
+    const code = `import { initBackend } from ${JSON.stringify(lib)}; await initBackend({ prefer: 'wasm' }); console.log('ready'); ${statement}`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: projectRoot(), encoding: 'utf8' });
+    assert.match(r.stdout, /^ready/);
+    assert.is(r.status, 1, `exit status ${r.status} (emscripten's re-throw from a handler exits with 7)`);
+    assert.match(r.stderr, /Error: boom-after-wasm\n\s+at /);
+    assert.not.match(r.stderr, /WasmBackendModule|tfjs-backend-wasm/);
+    assert.ok(r.stderr.length < 2000, `stderr has ${r.stderr.length} characters`);
+  });
+}
 
 test('the global seed stream repeats after setGlobalSeed', () => {
   setGlobalSeed(123);

@@ -57,6 +57,13 @@ test('runtime error: the failing cell is reported, later cells do not run, the e
   assert.equal([last.outputs, last.execution_count], [[], null]);
 });
 
+test('module references in a notebook: libRef builds the notebook\'s own classes, other .ts modules load, a pool agrees', async () => {
+  const res = await executeNotebook(join(fixtures, 'module-refs.ipynb'), { output: null, log: quiet });
+  assert.ok(res.ok, res.failure?.text);
+  const out = res.notebook.cells.filter((c): c is CodeCell => c.cell_type === 'code').map((c) => c.outputs.map((o) => (o.output_type === 'stream' ? joinText(o.text) : '')).join(''));
+  assert.equal(out, ['', "libRef builds the notebook's own MullerBrown: true\nmodule outside lib: value 3\n", 'pool equals inline: true\n']);
+});
+
 test('type error: tslab\'s diagnostic fails the cell before it runs', async () => {
   const res = await executeNotebook(join(fixtures, 'type-error.ipynb'), { output: null, log: quiet });
   assert.is(res.ok, false);

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { projectRoot } from '../../lib/project/root.js';
 import { findJupyter, installKernel } from '../../scripts/notebook/kernelspec.js';
 import { runNbconvert } from '../../scripts/notebook/nbconvert.js';
+import { joinText, readNotebook, type CodeCell } from '../../scripts/notebook/nbformat.js';
 
 // The same fixtures under real Jupyter (jupyter nbconvert --execute with the rarelab kernel), with the
 // kernel installed into a throw-away Jupyter data folder.
@@ -29,6 +30,14 @@ if (!jupyter) {
     const res = await run('passing');
     assert.ok(res.ok, res.reason);
     assert.is(res.exitCode, 0);
+  });
+
+  test('module references under the kernel: libRef builds the notebook\'s own classes, other .ts modules load, a pool agrees', async () => {
+    // Issue 11: tslab compiles lib to CommonJS, where import(url) became require(url) and threw MODULE_NOT_FOUND.
+    const res = await run('module-refs');
+    assert.ok(res.ok, `${res.reason} ${res.failures.map((f) => f.text).join('\n')}`);
+    const out = readNotebook(res.output).cells.filter((c): c is CodeCell => c.cell_type === 'code').map((c) => c.outputs.map((o) => (o.output_type === 'stream' ? joinText(o.text) : '')).join(''));
+    assert.equal(out, ['', "libRef builds the notebook's own MullerBrown: true\nmodule outside lib: value 3\n", 'pool equals inline: true\n']);
   });
 
   test('runtime error fails under nbconvert, with the error text', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as aq from 'arquero';
-import { byMode, figuresDir, mode, notebookName, progress, resultsTable, timer, toCsv, useNotebook, writeData } from '../../lib/report/index.js';
+import { byMode, figuresDir, mode, notebookName, progress, resultsTable, summaryLine, timer, toCsv, useNotebook, writeData } from '../../lib/report/index.js';
 import { projectRoot } from '../../lib/project/root.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rarelab-report-'));
@@ -62,31 +62,46 @@ test('writeData rejects ragged columns and bad names', () => {
   assert.throws(() => toCsv({ a: 3 as unknown as number[] }), /column "a" is not an array/);
 });
 
-test('results table: pass/fail per check and results.json in the documented form', () => {
+test('results table: checks, information rows and sources in the documented form', () => {
   const t = resultsTable();
-  t.close('saddle 1 x', -0.822, -0.8205, 0.02);
-  t.close('saddle 2 x', 0.212, 0.3, 0.02);
-  t.atMost('chi-MEP to MEP mean distance', 0.031, 0.05);
-  t.atLeast('|r| chi vs eigenfunction', NaN, 0.95, 'high');
-  t.add({ quantity: 'basins separated', paper: 'yes', ours: 'yes', tolerance: null, pass: true });
-  assert.equal(t.rows.map((r) => r.pass), [true, false, true, false, true]);
+  t.close('saddle 1 x', -0.822, -0.8205, 0.02, { source: 'literature: Müller-Brown 1979' });
+  t.close('saddle 2 x', 0.212, 0.3, 0.02, { source: 'literature: Müller-Brown 1979' });
+  t.atMost('chi-MEP to MEP mean distance', 0.031, 0.05, { source: 'criterion: ours' });
+  t.atLeast('|r| chi vs eigenfunction', NaN, 0.95, { source: 'Fig. 1 caption', paper: 'high' });
+  t.add({ quantity: 'basins separated', paper: 'yes', ours: 'yes', tolerance: null, pass: true, source: 'Fig. 1 caption' });
+  t.info('transition paths per run', 42, { source: 'information', paper: 50 });
+  t.timing('wall time ISOKANN (s)', 12.3456);
+  assert.equal(t.rows.map((r) => r.pass), [true, false, true, false, true, null, null]);
   assert.is(t.allPass, false);
-  const path = withEnv({ RARELAB_MODE: 'full' }, () => t.write({ dir: tmp }));
-  assert.is(path, join(tmp, 'results.json'));
-  assert.equal(JSON.parse(readFileSync(path, 'utf8')), {
-    mode: 'full',
-    rows: [
-      { quantity: 'saddle 1 x', paper: -0.822, ours: -0.8205, tolerance: 0.02, pass: true },
-      { quantity: 'saddle 2 x', paper: 0.212, ours: 0.3, tolerance: 0.02, pass: false },
-      { quantity: 'chi-MEP to MEP mean distance', paper: null, ours: 0.031, tolerance: '≤ 0.05', pass: true },
-      { quantity: '|r| chi vs eigenfunction', paper: 'high', ours: null, tolerance: '≥ 0.95', pass: false },
-      { quantity: 'basins separated', paper: 'yes', ours: 'yes', tolerance: null, pass: true },
-    ],
-  });
+  assert.equal(t.summary(), { checks: 5, passed: 3, info: 2 });
+  assert.is(summaryLine(t.summary()), '3 of 5 checks pass, 2 information rows');
+  const rows = [
+    { quantity: 'saddle 1 x', paper: -0.822, ours: -0.8205, tolerance: 0.02, pass: true, source: 'literature: Müller-Brown 1979' },
+    { quantity: 'saddle 2 x', paper: 0.212, ours: 0.3, tolerance: 0.02, pass: false, source: 'literature: Müller-Brown 1979' },
+    { quantity: 'chi-MEP to MEP mean distance', paper: null, ours: 0.031, tolerance: '≤ 0.05', pass: true, source: 'criterion: ours' },
+    { quantity: '|r| chi vs eigenfunction', paper: 'high', ours: null, tolerance: '≥ 0.95', pass: false, source: 'Fig. 1 caption' },
+    { quantity: 'basins separated', paper: 'yes', ours: 'yes', tolerance: null, pass: true, source: 'Fig. 1 caption' },
+    { quantity: 'transition paths per run', paper: 50, ours: 42, tolerance: null, pass: null, source: 'information' },
+  ];
+  // full mode writes results-full.json; the timing row is shown but not written (it changes every run)
+  const full = withEnv({ RARELAB_MODE: 'full' }, () => t.write({ dir: tmp }));
+  assert.is(full, join(tmp, 'results-full.json'));
+  assert.equal(JSON.parse(readFileSync(full, 'utf8')), { mode: 'full', rows });
+  const quick = withEnv({ RARELAB_MODE: 'quick' }, () => t.write({ dir: tmp }));
+  assert.is(quick, join(tmp, 'results.json'));
+  assert.equal(JSON.parse(readFileSync(quick, 'utf8')).mode, 'quick');
   assert.match(t.html(), /<tr style="background:#fdd"><td>saddle 2 x<\/td>/);
-  assert.match(t.text(), /3\/5 pass \(quick mode\)/);
-  assert.throws(() => t.close('x', 1, 1, -1), /tolerance must be ≥ 0/);
-  assert.throws(() => t.add({ quantity: '', paper: 1, ours: 1, tolerance: 1, pass: true }), /quantity must be a non-empty string/);
+  assert.match(t.text(), /3 of 5 checks pass, 2 information rows \(quick mode\)/);
+  assert.match(t.text(), /wall time ISOKANN \(s\)\s+\S*\s*12\.3/);
+  assert.throws(() => t.close('x', 1, 1, -1, { source: 'criterion: ours' }), /tolerance must be ≥ 0/);
+  assert.throws(() => t.add({ quantity: '', paper: 1, ours: 1, tolerance: 1, pass: true, source: 's' }), /quantity must be a non-empty string/);
+  assert.throws(() => t.atMost('no source', 1, 2, { source: ' ' }), /atMost\(no source\): source must say/);
+  assert.throws(() => t.add({ quantity: 'q', paper: 1, ours: 1, tolerance: 1, pass: 'yes' as unknown as boolean, source: 's' }), /pass must be true, false or null/);
+  // information rows never count as passing, whatever their value
+  const onlyInfo = resultsTable();
+  onlyInfo.info('a number', NaN, { source: 'information' });
+  assert.equal(onlyInfo.summary(), { checks: 0, passed: 0, info: 1 });
+  assert.is(onlyInfo.rows[0].pass, null);
 });
 
 test('timer records sections in order, passes values through and times promises', async () => {

@@ -1,0 +1,254 @@
+/**
+ * Complex fast Fourier transforms for the PME reciprocal sum: a mixed-radix Stockham autosort FFT of
+ * any length (radices 4, 2, 3, 5, 7 hard-coded, any other prime factor by a direct O(p^2) butterfly)
+ * and 3-D transforms built from it.
+ *
+ * Convention (as numpy and pocketfft): forward X[k] = sum_j x[j] exp(-2 pi i j k / n), inverse with
+ * exp(+2 pi i j k / n), both unnormalised. Complex data are interleaved Float64Arrays [re0, im0, re1, ...].
+ *
+ * Stockham autosort (Van Loan, "Computational Frameworks for the FFT", 1992, sec. 1.7): stage s with
+ * radix R and stride Ns (product of the earlier radices) reads element j + r n/R, multiplies it by the
+ * twiddle w^(r (j mod Ns)), w = exp(-2 pi i / (Ns R)), does a length-R DFT and writes it to
+ * (j div Ns) Ns R + (j mod Ns) + r Ns: no bit reversal, output in natural order after the last stage.
+ */
+
+/** Prime factors of n, 4s first (fewer stages), then 2, 3, 5, 7 and any larger primes. */
+function factorize(n: number): number[] {
+  const out: number[] = [];
+  let m = n;
+  while (m % 4 === 0) {
+    out.push(4);
+    m /= 4;
+  }
+  for (const p of [2, 3, 5, 7]) {
+    while (m % p === 0) {
+      out.push(p);
+      m /= p;
+    }
+  }
+  for (let p = 11; m > 1; p += 2) {
+    while (m % p === 0) {
+      out.push(p);
+      m /= p;
+    }
+    if (p * p > m && m > 1) {
+      out.push(m);
+      m = 1;
+    }
+  }
+  return out;
+}
+
+/** A planned 1-D complex FFT of length n: twiddles and scratch are allocated once; transforms do not allocate. */
+export class FFT {
+  readonly n: number;
+  readonly factors: readonly number[];
+  // per stage: twiddle table [Ns * R] of (cos, sin) of -2 pi (j mod Ns) r / (Ns R), index (j mod Ns) * R + r
+  private readonly tw: Float64Array[];
+  // roots of unity for the generic radix butterflies: cos/sin(-2 pi k / R), k = 0..R-1, per distinct R
+  private readonly roots = new Map<number, Float64Array>();
+  private readonly work: Float64Array;
+  private readonly work2: Float64Array;
+  private readonly v: Float64Array;
+
+  constructor(n: number) {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`FFT: length must be a positive integer, got ${n}`);
+    this.n = n;
+    this.factors = factorize(n);
+    this.tw = [];
+    let Ns = 1;
+    for (const R of this.factors) {
+      const t = new Float64Array(2 * Ns * R);
+      for (let j = 0; j < Ns; j++) {
+        for (let r = 0; r < R; r++) {
+          const a = (-2 * Math.PI * j * r) / (Ns * R);
+          t[2 * (j * R + r)] = Math.cos(a);
+          t[2 * (j * R + r) + 1] = Math.sin(a);
+        }
+      }
+      this.tw.push(t);
+      if (R > 5 && !this.roots.has(R)) {
+        const w = new Float64Array(2 * R);
+        for (let k = 0; k < R; k++) {
+          w[2 * k] = Math.cos((-2 * Math.PI * k) / R);
+          w[2 * k + 1] = Math.sin((-2 * Math.PI * k) / R);
+        }
+        this.roots.set(R, w);
+      }
+      Ns *= R;
+    }
+    this.work = new Float64Array(2 * n);
+    this.work2 = new Float64Array(2 * n);
+    const maxR = Math.max(1, ...this.factors);
+    this.v = new Float64Array(4 * maxR);
+  }
+
+  /** In-place forward transform of the n complex values at data[2 offset ..], stride `stride` complex elements. */
+  forward(data: Float64Array, offset = 0, stride = 1): void {
+    this.transform(data, offset, stride, 1);
+  }
+
+  /** In-place inverse transform (unnormalised: forward then inverse multiplies by n). */
+  inverse(data: Float64Array, offset = 0, stride = 1): void {
+    this.transform(data, offset, stride, -1);
+  }
+
+  private transform(data: Float64Array, offset: number, stride: number, sign: 1 | -1): void {
+    const n = this.n;
+    if (n === 1) return;
+    // gather into contiguous buffer a; stages alternate a -> b -> a ...; scatter the result back.
+    // The inverse is conj(FFT(conj(x))).
+    let a = this.work, b = this.work2;
+    const base = 2 * offset, st = 2 * stride;
+    for (let j = 0; j < n; j++) {
+      a[2 * j] = data[base + j * st];
+      a[2 * j + 1] = sign * data[base + j * st + 1];
+    }
+    let Ns = 1;
+    for (let s = 0; s < this.factors.length; s++) {
+      const R = this.factors[s];
+      this.stage(a, b, R, Ns, this.tw[s]);
+      const t = a;
+      a = b;
+      b = t;
+      Ns *= R;
+    }
+    for (let j = 0; j < n; j++) {
+      data[base + j * st] = a[2 * j];
+      data[base + j * st + 1] = sign * a[2 * j + 1];
+    }
+  }
+
+  /** One Stockham stage from contiguous src to contiguous dst. */
+  private stage(src: Float64Array, dst: Float64Array, R: number, Ns: number, tw: Float64Array): void {
+    const n = this.n, m = n / R;
+    const v = this.v;
+    for (let j = 0; j < m; j++) {
+      const jm = j % Ns;
+      const t0 = jm * R;
+      // load with twiddles
+      for (let r = 0; r < R; r++) {
+        const k = 2 * (j + r * m);
+        const re = src[k], im = src[k + 1];
+        const c = tw[2 * (t0 + r)], s = tw[2 * (t0 + r) + 1];
+        v[2 * r] = re * c - im * s;
+        v[2 * r + 1] = re * s + im * c;
+      }
+      const o = 2 * ((j - jm) * R + jm), step = 2 * Ns;
+      if (R === 2) {
+        const ar = v[0], ai = v[1], br = v[2], bi = v[3];
+        dst[o] = ar + br; dst[o + 1] = ai + bi;
+        dst[o + step] = ar - br; dst[o + step + 1] = ai - bi;
+      } else if (R === 4) {
+        const ar = v[0], ai = v[1], br = v[2], bi = v[3], cr = v[4], ci = v[5], dr = v[6], di = v[7];
+        const s0r = ar + cr, s0i = ai + ci, s1r = ar - cr, s1i = ai - ci;
+        const s2r = br + dr, s2i = bi + di, s3r = br - dr, s3i = bi - di;
+        dst[o] = s0r + s2r; dst[o + 1] = s0i + s2i;
+        // X1 = s1 - i s3, X3 = s1 + i s3 (forward, exp(-i pi/2) = -i)
+        dst[o + step] = s1r + s3i; dst[o + step + 1] = s1i - s3r;
+        dst[o + 2 * step] = s0r - s2r; dst[o + 2 * step + 1] = s0i - s2i;
+        dst[o + 3 * step] = s1r - s3i; dst[o + 3 * step + 1] = s1i + s3r;
+      } else if (R === 3) {
+        const c3 = -0.5, s3 = -0.8660254037844386; // cos, sin(-2 pi / 3)
+        const ar = v[0], ai = v[1], br = v[2], bi = v[3], cr = v[4], ci = v[5];
+        const tr = br + cr, ti = bi + ci, ur = br - cr, ui = bi - ci;
+        dst[o] = ar + tr; dst[o + 1] = ai + ti;
+        const mr = ar + c3 * tr, mi = ai + c3 * ti;
+        // X1 = a + w b + w^2 c, w = c3 + i s3: = m + i s3 (b - c)
+        dst[o + step] = mr - s3 * ui; dst[o + step + 1] = mi + s3 * ur;
+        dst[o + 2 * step] = mr + s3 * ui; dst[o + 2 * step + 1] = mi - s3 * ur;
+      } else if (R === 5) {
+        const c1 = 0.30901699437494745, s1 = -0.9510565162951535; // cos, sin(-2 pi / 5)
+        const c2 = -0.8090169943749475, s2 = -0.5877852522924731; // cos, sin(-4 pi / 5)
+        const ar = v[0], ai = v[1];
+        const b1r = v[2] + v[8], b1i = v[3] + v[9], d1r = v[2] - v[8], d1i = v[3] - v[9];
+        const b2r = v[4] + v[6], b2i = v[5] + v[7], d2r = v[4] - v[6], d2i = v[5] - v[7];
+        dst[o] = ar + b1r + b2r; dst[o + 1] = ai + b1i + b2i;
+        const m1r = ar + c1 * b1r + c2 * b2r, m1i = ai + c1 * b1i + c2 * b2i;
+        const m2r = ar + c2 * b1r + c1 * b2r, m2i = ai + c2 * b1i + c1 * b2i;
+        // i (s1 d1 + s2 d2) for X1; X4 the conjugate partner; X2 uses s2 d1 - s1 d2
+        const n1r = -(s1 * d1i + s2 * d2i), n1i = s1 * d1r + s2 * d2r;
+        const n2r = -(s2 * d1i - s1 * d2i), n2i = s2 * d1r - s1 * d2r;
+        dst[o + step] = m1r + n1r; dst[o + step + 1] = m1i + n1i;
+        dst[o + 4 * step] = m1r - n1r; dst[o + 4 * step + 1] = m1i - n1i;
+        dst[o + 2 * step] = m2r + n2r; dst[o + 2 * step + 1] = m2i + n2i;
+        dst[o + 3 * step] = m2r - n2r; dst[o + 3 * step + 1] = m2i - n2i;
+      } else {
+        // generic prime radix: direct DFT of the R loaded values
+        const w = this.roots.get(R)!;
+        for (let q = 0; q < R; q++) {
+          let sr = 0, si = 0;
+          for (let r = 0, k = 0; r < R; r++) {
+            const c = w[2 * k], s = w[2 * k + 1];
+            sr += v[2 * r] * c - v[2 * r + 1] * s;
+            si += v[2 * r] * s + v[2 * r + 1] * c;
+            k += q;
+            if (k >= R) k -= R;
+          }
+          v[2 * R + 2 * q] = sr;
+          v[2 * R + 2 * q + 1] = si;
+        }
+        for (let q = 0; q < R; q++) {
+          dst[o + q * step] = v[2 * R + 2 * q];
+          dst[o + q * step + 1] = v[2 * R + 2 * q + 1];
+        }
+      }
+    }
+  }
+}
+
+/**
+ * 3-D complex FFT on an nx x ny x nz grid stored row-major (element (ix, iy, iz) at complex index
+ * (ix ny + iy) nz + iz, interleaved re/im), by 1-D transforms along z, y and x.
+ */
+export class FFT3D {
+  readonly shape: readonly [number, number, number];
+  private readonly fx: FFT;
+  private readonly fy: FFT;
+  private readonly fz: FFT;
+
+  constructor(nx: number, ny: number, nz: number) {
+    this.shape = [nx, ny, nz];
+    this.fx = new FFT(nx);
+    this.fy = new FFT(ny);
+    this.fz = new FFT(nz);
+  }
+
+  /** Complex values held (nx ny nz); the data array has twice this length. */
+  get size(): number {
+    return this.shape[0] * this.shape[1] * this.shape[2];
+  }
+
+  forward(data: Float64Array): void {
+    this.run(data, false);
+  }
+
+  /** Unnormalised inverse: forward then inverse multiplies by nx ny nz. */
+  inverse(data: Float64Array): void {
+    this.run(data, true);
+  }
+
+  private run(data: Float64Array, inverse: boolean): void {
+    const [nx, ny, nz] = this.shape;
+    if (data.length !== 2 * nx * ny * nz) throw new RangeError(`FFT3D: data has length ${data.length}, expected 2 x ${nx} x ${ny} x ${nz} = ${2 * nx * ny * nz}`);
+    for (let ix = 0; ix < nx; ix++) {
+      for (let iy = 0; iy < ny; iy++) {
+        const o = (ix * ny + iy) * nz;
+        if (inverse) this.fz.inverse(data, o, 1);
+        else this.fz.forward(data, o, 1);
+      }
+      for (let iz = 0; iz < nz; iz++) {
+        const o = ix * ny * nz + iz;
+        if (inverse) this.fy.inverse(data, o, nz);
+        else this.fy.forward(data, o, nz);
+      }
+    }
+    for (let iy = 0; iy < ny; iy++) {
+      for (let iz = 0; iz < nz; iz++) {
+        const o = iy * nz + iz;
+        if (inverse) this.fx.inverse(data, o, ny * nz);
+        else this.fx.forward(data, o, ny * nz);
+      }
+    }
+  }
+}

@@ -1,0 +1,420 @@
+import type { Potential } from '../systems/potential.js';
+import { ForceField, ONE_4PI_EPS0 } from './forcefield.js';
+import type { ForceFieldOptions } from './forcefield.js';
+import type { Topology } from './topology.js';
+import { NeighborList } from './neighbor-list.js';
+import { PmeReciprocal, pmeParametersFromTolerance, PME_ORDER } from './pme.js';
+import type { PmeParameters } from './pme.js';
+import { erf, erfc } from './erfc.js';
+
+/**
+ * An AMBER force field in a rectangular periodic box, as OpenMM's NonbondedForce with method PME
+ * evaluates it (the settings of the AIMMD paper's explicit-solvent runs):
+ *
+ * - bonded terms and scaled 1-4 pairs from ForceField (molecules must be whole: these terms do not
+ *   use the minimum image, as OpenMM's bonded forces do not);
+ * - Lennard-Jones between non-excluded pairs within the cut-off r_c, plainly truncated (no shift), plus
+ *   the long-range dispersion correction E = 8 pi N^2 / V (<eps sigma^12> / (9 r_c^9) - <eps sigma^6> /
+ *   (3 r_c^3)) averaged over all N (N + 1) / 2 atom pairs of LJ classes (Allen & Tildesley eq. 2.144;
+ *   OpenMM NonbondedForceImpl::calcDispersionCorrection);
+ * - Ewald electrostatics: real space ke q_i q_j erfc(alpha r)/r within r_c (minimum image), reciprocal
+ *   space by smooth PME (pme.ts), the self term -ke alpha/sqrt(pi) sum q^2 and, for excluded pairs
+ *   (bonded neighbours, 1-4 pairs, water), the subtraction of their reciprocal-space share
+ *   -ke q_i q_j erf(alpha r)/r (Essmann et al. 1995, eq. 2.5 and the exclusion correction).
+ *
+ * alpha and the PME grid come from an error tolerance as OpenMM derives them
+ * (pmeParametersFromTolerance) unless given. Real-space pairs come from a buffered neighbour list.
+ * erfc(alpha r) is read from a cubic Hermite table in r (values and derivatives exact at the knots;
+ * interpolation error < 1e-13), so forces are the exact derivative of the tabulated energy.
+ *
+ * Units: nm, kJ/mol, e, amu. Positions are not wrapped: atoms may leave the box (molecules stay
+ * whole); wrapWholeMolecules puts molecules back for output.
+ */
+export interface PeriodicOptions extends ForceFieldOptions {
+  /** Box: three edge lengths [Lx, Ly, Lz] (nm), or the 9 row-major box vectors of a rectangular box. */
+  box: ArrayLike<number>;
+  /** Non-bonded cut-off r_c (nm); default 1. */
+  cutoff?: number;
+  /** PME error tolerance (OpenMM's ewaldErrorTolerance); default 5e-4. */
+  ewaldErrorTolerance?: number;
+  /** Explicit alpha and grid (as OpenMM's setPMEParameters); default from the tolerance. */
+  pme?: PmeParameters;
+  /** Long-range dispersion correction; default true. */
+  dispersionCorrection?: boolean;
+  /** Neighbour-list buffer (nm) beyond the cut-off; default 0.15. */
+  neighborBuffer?: number;
+  /** Receives warnings (net charge with PME); default console.warn. */
+  onWarning?: (message: string) => void;
+}
+
+/** Potential energy of a periodic system split by term (kJ/mol). */
+export interface PeriodicEnergyTerms {
+  bond: number;
+  angle: number;
+  proper: number;
+  improper: number;
+  lj14: number;
+  coulomb14: number;
+  /** Lennard-Jones within the cut-off. */
+  lj: number;
+  /** Long-range dispersion correction. */
+  ljDispersion: number;
+  /** Real-space Ewald sum erfc(alpha r)/r within the cut-off. */
+  coulombReal: number;
+  /** PME reciprocal-space energy. */
+  coulombReciprocal: number;
+  /** Ewald self energy -ke alpha/sqrt(pi) sum q^2. */
+  coulombSelf: number;
+  /** Excluded-pair correction -ke sum q_i q_j erf(alpha r)/r. */
+  coulombExclusion: number;
+  total: number;
+}
+
+export const PERIODIC_ENERGY_TERMS = ['bond', 'angle', 'proper', 'improper', 'lj14', 'coulomb14', 'lj', 'ljDispersion', 'coulombReal', 'coulombReciprocal', 'coulombSelf', 'coulombExclusion', 'total'] as const;
+
+export class PeriodicBoxError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PeriodicBoxError';
+  }
+}
+
+/** Edge lengths of a rectangular box given as 3 lengths or 9 row-major vectors; triclinic boxes are an error. */
+export function rectangularBox(box: ArrayLike<number>, owner = 'periodic box'): Float64Array {
+  let L: number[];
+  if (box.length === 3) L = [box[0], box[1], box[2]];
+  else if (box.length === 9) {
+    const off = [1, 2, 3, 5, 6, 7].map((k) => box[k]);
+    if (off.some((v) => v !== 0)) throw new PeriodicBoxError(`${owner}: triclinic boxes are not supported (box vectors ${Array.from(box).join(' ')}); use a rectangular box`);
+    L = [box[0], box[4], box[8]];
+  } else throw new PeriodicBoxError(`${owner}: a box needs 3 edge lengths or 9 box-vector components, got ${box.length} numbers`);
+  for (let d = 0; d < 3; d++) if (!(L[d] > 0) || !Number.isFinite(L[d])) throw new PeriodicBoxError(`${owner}: box length ${'xyz'[d]} must be positive and finite, got ${L[d]}`);
+  return Float64Array.from(L);
+}
+
+const TABLE_INTERVALS = 4096;
+/** Non-excluded atoms closer than this (nm) are reported as overlapping. */
+export const OVERLAP_DISTANCE = 0.01;
+
+export class PeriodicForceField implements Potential {
+  readonly dim: number;
+  readonly name: string;
+  readonly nAtoms: number;
+  readonly cutoff: number;
+  readonly alpha: number;
+  readonly pmeGrid: readonly [number, number, number];
+  readonly masses: Float64Array;
+  readonly charges: Float64Array;
+  /** The bonded and 1-4 part (ForceField without its all-pairs non-bonded terms). */
+  readonly bonded: ForceField;
+  /** Box edge lengths [Lx, Ly, Lz] (nm); change with setBox. */
+  readonly box: Float64Array;
+  readonly dispersionCorrection: boolean;
+  readonly neighborBuffer: number;
+  private readonly pme: PmeReciprocal;
+  private readonly qk: Float64Array; // ke q_i
+  private readonly typeOf: Int32Array;
+  private readonly nTypes: number;
+  private readonly C6: Float64Array;
+  private readonly C12: Float64Array;
+  private readonly exI: Int32Array;
+  private readonly exJ: Int32Array;
+  private readonly table: Float64Array; // [g, dg/dr] of erfc(alpha r) at r = k h
+  private readonly tableInvH: number;
+  private readonly dispersionCoefficient: number; // E_disp = coefficient / V
+  private readonly selfEnergy: number;
+  private readonly lists: NeighborList[] = [];
+  private readonly exclusions: [number, number][];
+  private readonly terms = new Float64Array(13);
+  private readonly scratchX: Float64Array;
+  private readonly scratchF: Float64Array;
+
+  constructor(readonly topology: Topology, options: PeriodicOptions) {
+    this.bonded = new ForceField(topology, { ...options, pairwiseNonbonded: false });
+    const n = topology.atoms.length;
+    this.nAtoms = n;
+    this.dim = 3 * n;
+    this.name = this.bonded.name;
+    this.masses = this.bonded.masses;
+    this.charges = this.bonded.charges;
+    this.cutoff = options.cutoff ?? 1.0;
+    if (!(this.cutoff > 0) || !Number.isFinite(this.cutoff)) throw new RangeError(`${this.name}: cut-off must be positive, got ${this.cutoff}`);
+    this.box = rectangularBox(options.box, this.name);
+    this.checkBox(this.box);
+    this.neighborBuffer = options.neighborBuffer ?? 0.15;
+    this.dispersionCorrection = options.dispersionCorrection ?? true;
+    if (topology.defaults.combRule !== 2) throw new RangeError(`${this.name}: the periodic force field supports combination rule 2 (Lorentz-Berthelot, AMBER) only, got ${topology.defaults.combRule}`);
+    checkWaterConstraints(topology, this.name);
+
+    const params = options.pme ?? pmeParametersFromTolerance(this.cutoff, this.box, options.ewaldErrorTolerance ?? 5e-4);
+    this.alpha = params.alpha;
+    this.pme = new PmeReciprocal(this.charges, params, PME_ORDER);
+    this.pmeGrid = this.pme.grid;
+    this.qk = this.charges.map((q) => ONE_4PI_EPS0 * q);
+    let q2 = 0, qNet = 0;
+    for (const q of this.charges) {
+      q2 += q * q;
+      qNet += q;
+    }
+    this.selfEnergy = (-ONE_4PI_EPS0 * this.alpha * q2) / Math.sqrt(Math.PI);
+    if (Math.abs(qNet) > 1e-6) {
+      (options.onWarning ?? console.warn)(`${this.name}: the system has a net charge of ${qNet.toFixed(6)} e; with PME this means a uniform neutralising background (as GROMACS warns, add counter-ions for a physical system)`);
+    }
+
+    // LJ type tables (combination rule 2: sigma arithmetic, epsilon geometric mean)
+    const typeNames = [...new Set(topology.atoms.map((a) => a.type))];
+    const typeIndex = new Map(typeNames.map((s, k) => [s, k]));
+    const nt = typeNames.length;
+    this.nTypes = nt;
+    this.typeOf = Int32Array.from(topology.atoms, (a) => typeIndex.get(a.type)!);
+    this.C6 = new Float64Array(nt * nt);
+    this.C12 = new Float64Array(nt * nt);
+    const sig = typeNames.map((s) => topology.atomTypes.get(s)!.v), eps = typeNames.map((s) => topology.atomTypes.get(s)!.w);
+    for (let p = 0; p < nt; p++) {
+      for (let q = 0; q < nt; q++) {
+        const s6 = (0.5 * (sig[p] + sig[q])) ** 6, e = Math.sqrt(eps[p] * eps[q]);
+        this.C6[p * nt + q] = 4 * e * s6;
+        this.C12[p * nt + q] = 4 * e * s6 * s6;
+      }
+    }
+    // dispersion correction coefficient over LJ classes (atom types)
+    const counts = new Float64Array(nt);
+    for (let a = 0; a < n; a++) counts[this.typeOf[a]]++;
+    let s1 = 0, s2 = 0;
+    for (let p = 0; p < nt; p++) {
+      for (let q = 0; q <= p; q++) {
+        const c = p === q ? (counts[p] * (counts[p] + 1)) / 2 : counts[p] * counts[q];
+        const s6 = (0.5 * (sig[p] + sig[q])) ** 6, e = Math.sqrt(eps[p] * eps[q]);
+        s1 += c * e * s6 * s6;
+        s2 += c * e * s6;
+      }
+    }
+    const nPairs = (n * (n + 1)) / 2, rc = this.cutoff;
+    this.dispersionCoefficient = 8 * n * n * Math.PI * (s1 / nPairs / (9 * rc ** 9) - s2 / nPairs / (3 * rc ** 3));
+
+    this.exclusions = topology.exclusions;
+    this.exI = Int32Array.from(topology.exclusions, (e) => e[0]);
+    this.exJ = Int32Array.from(topology.exclusions, (e) => e[1]);
+
+    // erfc(alpha r) and its derivative at r = k h, k = 0..TABLE_INTERVALS
+    const h = this.cutoff / TABLE_INTERVALS;
+    this.tableInvH = 1 / h;
+    this.table = new Float64Array(2 * (TABLE_INTERVALS + 2));
+    for (let k = 0; k <= TABLE_INTERVALS + 1; k++) {
+      const r = k * h, ar = this.alpha * r;
+      this.table[2 * k] = erfc(ar);
+      this.table[2 * k + 1] = ((-2 * this.alpha) / Math.sqrt(Math.PI)) * Math.exp(-ar * ar);
+    }
+    this.scratchX = new Float64Array(this.dim);
+    this.scratchF = new Float64Array(this.dim);
+  }
+
+  private checkBox(L: Float64Array): void {
+    const m = Math.min(L[0], L[1], L[2]);
+    if (m < 2 * this.cutoff) {
+      throw new PeriodicBoxError(`${this.name}: the box (${Array.from(L, (v) => v.toFixed(4)).join(' x ')} nm) is smaller than twice the cut-off (2 x ${this.cutoff} nm): an atom would interact with two images of another`);
+    }
+  }
+
+  /** Changes the box (e.g. a barostat move); the PME grid stays, the neighbour lists are rebuilt. */
+  setBox(box: ArrayLike<number>): void {
+    const L = rectangularBox(box, this.name);
+    this.checkBox(L);
+    this.box.set(L);
+    for (const l of this.lists) l.invalidate();
+  }
+
+  get volume(): number {
+    return this.box[0] * this.box[1] * this.box[2];
+  }
+
+  massesPerCoordinate(): Float64Array {
+    return this.bonded.massesPerCoordinate();
+  }
+
+  /** Forgets the neighbour lists (call after replacing positions by unrelated ones; updates detect moves anyway). */
+  resetNeighborLists(): void {
+    for (const l of this.lists) l.invalidate();
+  }
+
+  private list(w: number): NeighborList {
+    while (this.lists.length <= w) this.lists.push(new NeighborList(this.nAtoms, this.cutoff, this.neighborBuffer, this.exclusions));
+    return this.lists[w];
+  }
+
+  energy(x: ArrayLike<number>, offset = 0): number {
+    return this.evaluateOne(x, offset, null);
+  }
+
+  energyTerms(x: ArrayLike<number>, offset = 0): PeriodicEnergyTerms {
+    const T = this.terms;
+    const total = this.evaluateOne(x, offset, T);
+    const out = {} as PeriodicEnergyTerms;
+    PERIODIC_ENERGY_TERMS.forEach((k, i) => (out[k] = k === 'total' ? total : T[i]));
+    return out;
+  }
+
+  /** Energy and forces of one configuration from any array (copied; forces into `forcesOut` when given). */
+  private evaluateOne(x: ArrayLike<number>, offset: number, terms: Float64Array | null, forcesOut?: Float64Array): number {
+    if (x.length < offset + this.dim) throw new RangeError(`${this.name}: a configuration needs ${this.dim} coordinates (${this.nAtoms} atoms x 3) from offset ${offset}, got ${x.length - offset}`);
+    const xs = this.scratchX, fs = this.scratchF;
+    for (let k = 0; k < this.dim; k++) xs[k] = x[offset + k];
+    fs.fill(0);
+    const e = this.evaluate(xs, 0, fs, 0, terms, 0);
+    if (forcesOut) forcesOut.set(fs);
+    return e;
+  }
+
+  forces(x: Float64Array, f: Float64Array, nWalkers: number, energies?: Float64Array): void {
+    const need = nWalkers * this.dim;
+    if (!Number.isInteger(nWalkers) || nWalkers < 1) throw new RangeError(`${this.name}: nWalkers must be a positive integer, got ${nWalkers}`);
+    if (x.length !== need) throw new RangeError(`${this.name}: positions have length ${x.length}, expected ${nWalkers} walkers x ${this.nAtoms} atoms x 3 = ${need}`);
+    if (f.length !== need) throw new RangeError(`${this.name}: force buffer has length ${f.length}, expected ${need}`);
+    for (let w = 0; w < nWalkers; w++) {
+      const o = w * this.dim;
+      f.fill(0, o, o + this.dim);
+      const e = this.evaluate(x, o, f, o, null, w);
+      if (energies) energies[w] = e;
+    }
+  }
+
+  private evaluate(x: Float64Array, o: number, f: Float64Array, fo: number, terms: Float64Array | null, walker: number): number {
+    // bonded + 1-4 (ForceField checks the coordinates are finite)
+    let eBonded: number;
+    if (terms) {
+      const bt = this.bonded.energyTerms(x, o);
+      terms[0] = bt.bond; terms[1] = bt.angle; terms[2] = bt.proper; terms[3] = bt.improper; terms[4] = bt.lj14; terms[5] = bt.coulomb14;
+      eBonded = bt.total;
+      // forces of the bonded part
+      this.bondedForces(x, o, f, fo);
+    } else {
+      eBonded = this.bondedForces(x, o, f, fo);
+    }
+    const box = this.box, Lx = box[0], Ly = box[1], Lz = box[2];
+    const nl = this.list(walker);
+    nl.update(x, o, box);
+    // ---- real space: LJ (plain cut-off) and ke q_i q_j erfc(alpha r)/r
+    const rc2 = this.cutoff * this.cutoff, minR2 = OVERLAP_DISTANCE * OVERLAP_DISTANCE;
+    const start = nl.start, pairs = nl.pairs, typeOf = this.typeOf, nt = this.nTypes, C6 = this.C6, C12 = this.C12;
+    const qk = this.qk, q = this.charges, tab = this.table, invH = this.tableInvH, h = 1 / invH;
+    let eLj = 0, eReal = 0;
+    for (let i = 0, n = this.nAtoms; i < n; i++) {
+      const xi = x[o + 3 * i], yi = x[o + 3 * i + 1], zi = x[o + 3 * i + 2];
+      const ti = typeOf[i] * nt, qi = qk[i];
+      let fxi = 0, fyi = 0, fzi = 0;
+      for (let p = start[i], pe = start[i + 1]; p < pe; p++) {
+        const j = pairs[p], oj = o + 3 * j;
+        let dx = xi - x[oj], dy = yi - x[oj + 1], dz = zi - x[oj + 2];
+        dx -= Lx * Math.round(dx / Lx);
+        dy -= Ly * Math.round(dy / Ly);
+        dz -= Lz * Math.round(dz / Lz);
+        const r2 = dx * dx + dy * dy + dz * dz;
+        if (r2 >= rc2) continue;
+        if (r2 < minR2) this.overlap(i, j, Math.sqrt(r2), walker);
+        const ir2 = 1 / r2, r = Math.sqrt(r2), ir = 1 / r;
+        const tt = typeOf[j] + ti;
+        const ir6 = ir2 * ir2 * ir2, v6 = C6[tt] * ir6, v12 = C12[tt] * ir6 * ir6;
+        eLj += v12 - v6;
+        let s = (12 * v12 - 6 * v6) * ir2;
+        const qq = qi * q[j];
+        if (qq !== 0) {
+          // cubic Hermite interpolation of erfc(alpha r) on [k h, (k + 1) h]
+          const u = r * invH, k = u | 0, t = u - k, b = 2 * k;
+          const g0 = tab[b], d0 = tab[b + 1] * h, g1 = tab[b + 2], d1 = tab[b + 3] * h;
+          const t2 = t * t, t3 = t2 * t;
+          const g = (2 * t3 - 3 * t2 + 1) * g0 + (t3 - 2 * t2 + t) * d0 + (-2 * t3 + 3 * t2) * g1 + (t3 - t2) * d1;
+          const dg = ((6 * t2 - 6 * t) * g0 + (3 * t2 - 4 * t + 1) * d0 + (-6 * t2 + 6 * t) * g1 + (3 * t2 - 2 * t) * d1) * invH;
+          eReal += qq * g * ir;
+          s += qq * (g * ir - dg) * ir2;
+        }
+        fxi += s * dx; fyi += s * dy; fzi += s * dz;
+        f[fo + 3 * j] -= s * dx; f[fo + 3 * j + 1] -= s * dy; f[fo + 3 * j + 2] -= s * dz;
+      }
+      f[fo + 3 * i] += fxi; f[fo + 3 * i + 1] += fyi; f[fo + 3 * i + 2] += fzi;
+    }
+    // ---- excluded pairs: remove their reciprocal-space interaction, -ke q_i q_j erf(alpha r)/r
+    let eExcl = 0;
+    const a = this.alpha, c = (2 * a) / Math.sqrt(Math.PI), exI = this.exI, exJ = this.exJ;
+    for (let e = 0, ne = exI.length; e < ne; e++) {
+      const i = exI[e], j = exJ[e];
+      const qq = qk[i] * q[j];
+      if (qq === 0) continue;
+      let dx = x[o + 3 * i] - x[o + 3 * j], dy = x[o + 3 * i + 1] - x[o + 3 * j + 1], dz = x[o + 3 * i + 2] - x[o + 3 * j + 2];
+      dx -= Lx * Math.round(dx / Lx);
+      dy -= Ly * Math.round(dy / Ly);
+      dz -= Lz * Math.round(dz / Lz);
+      const r2 = dx * dx + dy * dy + dz * dz;
+      if (r2 < 1e-20) {
+        eExcl -= qq * c; // limit erf(a r)/r -> 2a/sqrt(pi)
+        continue;
+      }
+      const r = Math.sqrt(r2), ir = 1 / r;
+      const ef = erf(a * r);
+      eExcl -= qq * ef * ir;
+      // F = -dE/dr r^ with E = -qq erf(a r)/r: dE/dr = -qq (c exp(-a^2 r^2)/r - erf/r^2)
+      const s = qq * (c * Math.exp(-a * a * r2) * ir - ef * ir * ir) * ir;
+      f[fo + 3 * i] += s * dx; f[fo + 3 * i + 1] += s * dy; f[fo + 3 * i + 2] += s * dz;
+      f[fo + 3 * j] -= s * dx; f[fo + 3 * j + 1] -= s * dy; f[fo + 3 * j + 2] -= s * dz;
+    }
+    // ---- reciprocal space (PME)
+    const eRec = this.pme.compute(x, o, box, f, fo);
+    const eDisp = this.dispersionCorrection ? this.dispersionCoefficient / (Lx * Ly * Lz) : 0;
+    if (terms) {
+      terms[6] = eLj; terms[7] = eDisp; terms[8] = eReal; terms[9] = eRec; terms[10] = this.selfEnergy; terms[11] = eExcl;
+    }
+    return eBonded + eLj + eDisp + eReal + eRec + this.selfEnergy + eExcl;
+  }
+
+  private readonly bondedE = new Float64Array(1);
+
+  /** Bonded and 1-4 forces added into f; returns their energy. */
+  private bondedForces(x: Float64Array, o: number, f: Float64Array, fo: number): number {
+    const bf = this.bondedBuffer();
+    const xv = o === 0 && x.length === this.dim ? x : x.subarray(o, o + this.dim);
+    this.bonded.forces(xv, bf, 1, this.bondedE);
+    for (let k = 0; k < this.dim; k++) f[fo + k] += bf[k];
+    return this.bondedE[0];
+  }
+
+  private bondedBuf: Float64Array | null = null;
+  private bondedBuffer(): Float64Array {
+    if (!this.bondedBuf) this.bondedBuf = new Float64Array(this.dim);
+    return this.bondedBuf;
+  }
+
+  private overlap(i: number, j: number, r: number, walker: number): never {
+    const at = this.topology.atoms;
+    const d = (k: number) => `atom ${k + 1} (${at[k].resName}${at[k].residueIndex + 1} ${at[k].name})`;
+    throw new RangeError(`${this.name}: ${d(i)} and ${d(j)}${walker > 0 ? ` of walker ${walker}` : ''} overlap: ${r.toExponential(3)} nm apart (minimum image), closer than ${OVERLAP_DISTANCE} nm`);
+  }
+}
+
+/**
+ * A three-atom molecule made of one oxygen and two hydrogens with neither [ settles ] nor bonds would
+ * run as three loose charges: a clear error instead (the water .itp was included with a define that
+ * removed both, or its [ settles ] block was dropped).
+ */
+function checkWaterConstraints(t: Topology, name: string): void {
+  const settled = new Set(t.settles.map((s) => s.o));
+  const bonded = new Set<number>();
+  for (const b of t.bonds) {
+    bonded.add(b.i);
+    bonded.add(b.j);
+  }
+  const element = (a: number) => {
+    const at = t.atomTypes.get(t.atoms[a].type);
+    if (at && at.atomicNumber > 0) return at.atomicNumber;
+    const m = t.atoms[a].mass;
+    return m < 1.5 ? 1 : Math.abs(m - 16) < 0.5 ? 8 : 0;
+  };
+  for (const blk of t.molecules) {
+    if (blk.atomsPerMolecule !== 3 || blk.count === 0) continue;
+    const a0 = blk.firstAtom;
+    const els = [element(a0), element(a0 + 1), element(a0 + 2)].sort();
+    if (els[0] !== 1 || els[1] !== 1 || els[2] !== 8) continue;
+    const hasBonds = [a0, a0 + 1, a0 + 2].some((a) => bonded.has(a));
+    if (!settled.has(a0) && !hasBonds) {
+      throw new RangeError(`${name}: water molecule ${blk.name} (atoms ${a0 + 1}-${a0 + 3}) has no [ settles ] and no bonds; rigid water needs [ settles ] (is FLEXIBLE defined without bonds, or the block missing from its .itp?)`);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+// lib/kinetics: Markov state models and their spectral analysis (implied timescales, eigenvectors).
+export * from './msm.js';
+export * from './covariance.js';
+export * from './tica.js';
+export * from './autocorrelation.js';

@@ -1,0 +1,107 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PeriodicForceField, readTopology, readGro, parseTopology, PeriodicBoxError, NeighborList } from '../../lib/forcefield/index.js';
+import type { Topology } from '../../lib/forcefield/index.js';
+import { projectRoot } from '../../lib/project/root.js';
+
+const DATA = join(projectRoot(), 'data');
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+
+// References: data/solvent_reference.py (OpenMM 7.7 Reference platform, GromacsTopFile, PME, r_c 1 nm,
+// tolerance 5e-4, alpha and grid set explicitly). The issue's bounds are 1e-5 (total) and 1e-4 of the
+// largest force; we agree to ~1e-12, so the tests assert 1e-9 to catch any real regression.
+for (const sys of ['tip3p-box']) {
+  const dir = join(DATA, sys);
+  const ref = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8'));
+  const top = readTopology(join(dir, 'topol.top'));
+  const frames = readGro(join(dir, 'frames.gro'));
+  const ff = new PeriodicForceField(top, { box: frames.boxes[0]!, pme: { alpha: ref.alpha, grid: ref.grid } });
+
+  test(`${sys}: energies of every stored frame equal OpenMM's (total, bonded, reciprocal + self, dispersion correction) to 1e-9`, () => {
+    assert.is(frames.frames.length, ref.frames.length);
+    assert.equal(ff.pmeGrid, ref.grid);
+    frames.frames.forEach((x, k) => {
+      const t = ff.energyTerms(x), r = ref.frames[k];
+      assert.ok(rel(t.total, r.total) < 1e-9, `frame ${k} total ${t.total} vs ${r.total}`);
+      // OpenMM's reciprocal-space force group also holds the Ewald self energy
+      assert.ok(Math.abs(t.coulombReciprocal + t.coulombSelf - r.reciprocal) < 1e-9 * Math.abs(r.reciprocal), `frame ${k} reciprocal`);
+      assert.ok(rel(t.ljDispersion, r.dispersionCorrection) < 1e-9, `frame ${k} dispersion ${t.ljDispersion} vs ${r.dispersionCorrection}`);
+      assert.ok(Math.abs(t.bond + t.angle - (r.HarmonicBondForce ?? 0) - (r.HarmonicAngleForce ?? 0)) < 1e-9);
+      assert.ok(Math.abs(ff.energy(x) - t.total) < 1e-9 * Math.abs(t.total));
+    });
+  });
+
+  test(`${sys}: forces equal OpenMM's to 1e-9 of the largest force`, () => {
+    frames.frames.forEach((x, k) => {
+      const r = ref.frames[k];
+      if (!r.forces) return;
+      const f = new Float64Array(x.length), e = new Float64Array(1);
+      ff.forces(Float64Array.from(x), f, 1, e);
+      let fmax = 0, dmax = 0;
+      for (let i = 0; i < f.length; i++) {
+        fmax = Math.max(fmax, Math.abs(r.forces[i]));
+        dmax = Math.max(dmax, Math.abs(f[i] - r.forces[i]));
+      }
+      assert.ok(dmax < 1e-9 * fmax, `frame ${k}: max deviation ${dmax} of ${fmax}`);
+      assert.ok(rel(e[0], r.total) < 1e-9);
+    });
+  });
+}
+
+const water = readTopology(join(DATA, 'tip3p-box', 'topol.top'));
+const waterX = readGro(join(DATA, 'tip3p-box', 'frames.gro')).frames[0];
+
+test('neighbour list: small moves reuse it, a move beyond half the buffer rebuilds it, and energies equal those of a fresh list', () => {
+  const ff = new PeriodicForceField(water, { box: [2.2, 2.2, 2.2], neighborBuffer: 0.1 });
+  const fresh = new PeriodicForceField(water, { box: [2.2, 2.2, 2.2], neighborBuffer: 0.1 });
+  const x = Float64Array.from(waterX), f = new Float64Array(x.length);
+  ff.forces(x, f, 1);
+  const list = (ff as unknown as { lists: NeighborList[] }).lists[0];
+  assert.is(list.builds, 1);
+  for (let a = 0; a < x.length; a += 3) x[a] += 0.04; // every atom moves 0.04 nm < buffer/2: no rebuild
+  x[0] += 0.009;
+  ff.forces(x, f, 1);
+  assert.is(list.builds, 1);
+  assert.ok(Math.abs(ff.energy(x) - fresh.energy(x)) < 1e-9 * Math.abs(fresh.energy(x)));
+  x[3] += 0.06; // 0.06 nm > 0.05: rebuild
+  ff.forces(x, f, 1);
+  assert.is(list.builds, 2);
+  ff.setBox([2.3, 2.2, 2.2]);
+  ff.forces(x, f, 1);
+  assert.is(list.builds, 3);
+});
+
+test('bad input: box smaller than twice the cut-off, triclinic box, water without [ settles ], net charge (warning), overlapping atoms', () => {
+  assert.throws(() => new PeriodicForceField(water, { box: [2.2, 1.9, 2.2] }), (e: Error) => e instanceof PeriodicBoxError && /box \(2.2000 x 1.9000 x 2.2000 nm\) is smaller than twice the cut-off \(2 x 1 nm\)/.test(e.message));
+  assert.throws(() => new PeriodicForceField(water, { box: [2.2, 0, 0, 0.5, 2.2, 0, 0, 0, 2.2] }), /triclinic boxes are not supported/);
+  const ff = new PeriodicForceField(water, { box: [2.2, 2.2, 2.2] });
+  assert.throws(() => ff.setBox([1.5, 2.2, 2.2]), /smaller than twice the cut-off/);
+  const noSettles = readFileSync(join(DATA, 'forcefields', 'amber99sb-ildn.ff', 'tip3p.itp'), 'utf8').replace(/\[ settles \][^[]*/, '');
+  const top = `#include "amber99sb-ildn.ff/forcefield.itp"\n${noSettles}\n[ system ]\nw\n[ molecules ]\nSOL 2\n`;
+  assert.throws(() => new PeriodicForceField(parseTopology(top, '/tmp/w.top'), { box: [2.2, 2.2, 2.2] }), /water molecule SOL \(atoms 1-3\) has no \[ settles \] and no bonds/);
+  const warnings: string[] = [];
+  const ions = `#include "amber99sb-ildn.ff/forcefield.itp"\n#include "amber99sb-ildn.ff/tip3p.itp"\n#include "amber99sb-ildn.ff/ions.itp"\n[ system ]\nw\n[ molecules ]\nSOL 2\nNA 1\n`;
+  const charged = parseTopology(ions, '/tmp/i.top');
+  new PeriodicForceField(charged, { box: [2.2, 2.2, 2.2], onWarning: (m) => warnings.push(m) });
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /net charge of 1\.000000 e; with PME this means a uniform neutralising background/);
+  const x = Float64Array.from(waterX);
+  x[3 * 3] = x[0] + 0.005; // oxygen of water 2 onto oxygen of water 1
+  x[3 * 3 + 1] = x[1];
+  x[3 * 3 + 2] = x[2];
+  assert.throws(() => ff.energy(x), /atom 1 \(SOL1 OW\) and atom 4 \(SOL2 OW\) overlap: 5\.000e-3 nm apart/);
+});
+
+test('[ settles ] is read: one per water with the TIP3P distances, atoms O, H1, H2; a bad function type is a TopologyError', () => {
+  assert.is(water.settles.length, 348);
+  assert.equal(water.settles[1], { o: 3, h1: 4, h2: 5, dOH: 0.09572, dHH: 0.15139 });
+  assert.is(water.exclusions.length, 3 * 348);
+  const t = (body: string): Topology => parseTopology(`#include "amber99sb-ildn.ff/forcefield.itp"\n[ moleculetype ]\nW 2\n[ atoms ]\n1 OW 1 W OW 1 -0.834 16\n2 HW 1 W HW1 1 0.417 1.008\n3 HW 1 W HW2 1 0.417 1.008\n[ settles ]\n${body}\n[ system ]\nw\n[ molecules ]\nW 1\n`, '/tmp/s.top');
+  assert.throws(() => t('1 2 0.1 0.15'), /s\.top:\d+: \[ settles \]: function type 2 is not supported \(only 1\)/);
+  assert.throws(() => t('2 1 0.1 0.15'), /\[ settles \]: oxygen 2 needs atoms 2\.\.4 in molecule W, which has 3/);
+  assert.throws(() => t('1 1 0.1 0.25'), /do not form a triangle/);
+});
+
+test.run();

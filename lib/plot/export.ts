@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { copyFileAtomic, writeFileAtomic } from '../files/atomic-write.js';
 import { dirname, join } from 'node:path';
+import { withFilesLine } from '../report/display.js';
 import { figuresDir } from '../report/notebook.js';
 import { figureJson, figureSize, type Figure } from './figure.js';
 import { plotlyPath, removeStaleImages, renderImage } from './render.js';
@@ -47,7 +48,7 @@ export async function exportFigure(fig: Figure, dir: string = figuresDir(), name
   const svg = await renderImage(fig, 'svg');
   if (svg === null) {
     removeStaleImages(join(dir, name), ['svg', 'png']);
-    return out;
+    return withFilesLine(out, `figure ${name}`);
   }
   out.svg = join(dir, `${name}.svg`);
   writeFileAtomic(out.svg, svg);
@@ -56,5 +57,6 @@ export async function exportFigure(fig: Figure, dir: string = figuresDir(), name
     out.png = join(dir, `${name}.png`);
     writeFileAtomic(out.png, Buffer.from(png, 'base64'));
   }
-  return out;
+  // a cell ending in `await exportFigure(fig)` shows this line, not the object's fields
+  return withFilesLine(out, `figure ${name}`);
 }

@@ -3,7 +3,7 @@ import { copyFileAtomic, writeFileAtomic } from '../files/atomic-write.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { projectRoot } from '../project/root.js';
-import { displayData, escapeHtml, inNotebook, newDisplayId } from '../report/display.js';
+import { displayData, escapeHtml, inNotebook, newDisplayId, withFilesLine } from '../report/display.js';
 import { figuresDir } from '../report/notebook.js';
 import { colorAt, type ColorStops } from './colors.js';
 import { removeStaleImages, withRendererPage } from './render.js';
@@ -209,5 +209,5 @@ export async function exportMolecule(view: MoleculeView, dir: string = figuresDi
     out.png = join(dir, `${name}.png`);
     writeFileAtomic(out.png, Buffer.from(png, 'base64'));
   } else removeStaleImages(join(dir, name), ['png']);
-  return out;
+  return withFilesLine(out, `molecule ${name}`);
 }

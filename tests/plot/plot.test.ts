@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chromiumPath, closeBrowser, colorAt, contour, exportFigure, figure, figureJson, heatmap, imagesUnavailable, line, markers, panels, plotlyPath, quiver, renderImage, show, staleImagesRemoved, viridis } from '../../lib/plot/index.js';
@@ -17,6 +18,16 @@ test('figureJson turns typed arrays into arrays, keeps 7 significant digits, NaN
   assert.equal(j.data[0].y, [0.3333333, null]);
   assert.is(j.layout.width, 720);
   assert.throws(() => figure([], {}, { name: 'a b' }), /not a usable file name/);
+});
+
+test('layout titles: the plotly shorthand { title: "text" } is accepted (types and runtime) and sent as { text }', () => {
+  const f = figure([], { title: 'Fig. 1', xaxis: { title: 'x (nm)', range: [0, 1] }, yaxis: { title: { text: 'y', standoff: 4 } }, xaxis2: { title: 'x2' } });
+  assert.equal(f.layout.title, { text: 'Fig. 1' });
+  assert.equal(f.layout.xaxis, { title: { text: 'x (nm)' }, range: [0, 1] });
+  assert.equal(f.layout.yaxis, { title: { text: 'y', standoff: 4 } });
+  assert.equal((f.layout as Rec).xaxis2, { title: { text: 'x2' } });
+  const p = panels([{ traces: [], xaxis: { title: 'phi' } }], { layout: { title: 'both' } }) as Rec;
+  assert.equal([p.layout.title, p.layout.xaxis.title], [{ text: 'both' }, { text: 'phi' }]);
 });
 
 test('contour isolines: levels, no fill, line colour and dash; the field is reshaped like a heatmap', () => {
@@ -141,6 +152,8 @@ test('exportFigure writes HTML with a shared plotly.min.js, and SVG/PNG of the l
   mkdirSync(dir);
   const fig = figure([line({ x: [0, 1, 2], y: [3, 1, 2] }, { name: 'curve' })], { width: 400, height: 300 }, { name: 'curve' });
   const out = await exportFigure(fig, dir);
+  // a cell ending in `await exportFigure(fig)` shows one line, not the object
+  assert.is(inspect(out), `figure curve: ${join(dir, 'curve.html')}${chromiumPath() ? ', .svg, .png' : ''}`);
   const html = readFileSync(out.html, 'utf8');
   assert.match(html, /<script src="\.\.\/plotly\.min\.js"><\/script>/);
   assert.match(html, /"x":\[0,1,2\],"y":\[3,1,2\]/);
@@ -176,6 +189,8 @@ test('show in a live notebook injects plotly.js once, then one interactive div p
     if (oldFig !== undefined) process.env.RARELAB_FIGURES = oldFig;
   }
   assert.is(outputs.length, 3);
+  // after a page reload the chart says how to re-send plotly.js, as a notebook calls it
+  assert.match(outputs[1]['text/html'], /plotly\.js is not loaded in this page \(page reloaded\?\); run rl\.injectPlotly\(\{ force: true \}\) and show it again/);
   assert.ok(outputs[0]['text/html'].length > statSync(plotlyPath()).size, 'the bundle, inline');
   assert.match(outputs[0]['text/html'], /^<script type="text\/javascript">\(function\(module, exports, define\)\{/);
   for (const o of outputs.slice(1)) {

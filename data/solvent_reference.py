@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """OpenMM reference energies and forces for rarelab's explicit-solvent (periodic, PME) force field.
 
-  solvent_reference.py frames DIR [SIGMA ...]
-      DIR/conf.gro -> DIR/frames.gro: frame 0 the structure as built, then one frame per SIGMA with
+  solvent_reference.py frames DIR SOURCE [SIGMA ...]
+      DIR/SOURCE (a .gro) -> DIR/frames.gro: frame 0 the structure, then one frame per SIGMA with
       Gaussian noise N(0, SIGMA nm) on every coordinate (numpy default_rng(20240611)); 6 decimals.
   solvent_reference.py reference DIR [NFORCES]
       every frame of DIR/frames.gro through OpenMM 7.7 (GromacsTopFile(DIR/topol.top, includeDir =
@@ -46,10 +46,10 @@ def read_gro(path):
     return first, frames, boxes
 
 
-def frames(d, sigmas):
-    atoms, (x0,), (box,) = read_gro(os.path.join(d, 'conf.gro'))
+def frames(d, source, sigmas):
+    atoms, (x0,), (box,) = read_gro(os.path.join(d, source))
     rng = np.random.default_rng(SEED)
-    out = [('frame 0: as built', x0)]
+    out = [('frame 0: ' + ('as built' if source == 'conf.gro' else source), x0)]
     for s in sigmas:
         out.append((f'frame {len(out)}: + N(0, {s} nm) on every coordinate', x0 + rng.normal(0.0, s, x0.shape)))
     with open(os.path.join(d, 'frames.gro'), 'w') as f:
@@ -118,7 +118,7 @@ def reference(d, nforces):
 
 if __name__ == '__main__':
     if sys.argv[1] == 'frames':
-        frames(sys.argv[2], [float(s) for s in sys.argv[3:]])
+        frames(sys.argv[2], sys.argv[3], [float(s) for s in sys.argv[4:]])
     elif sys.argv[1] == 'reference':
         reference(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 2)
     else:

@@ -9,6 +9,8 @@ export * from './project/root.js';
 export * from './files/index.js';
 export * from './sampling/index.js';
 export * from './dynamics/constraints.js';
+export * from './dynamics/settle.js';
+export * from './dynamics/barostat.js';
 export * from './dynamics/verlet.js';
 export * from './features/alignment.js';
 export * from './systems/double-well.js';

@@ -16,6 +16,50 @@ export interface ConstraintOptions {
   maxIterations?: number;
 }
 
+/**
+ * What the integrators need from a set of holonomic constraints (BondConstraints, SettleConstraints,
+ * or several of them on disjoint atoms as CombinedConstraints).
+ */
+export interface Constraints {
+  /** Atoms of the system (coordinates are 3 nAtoms per walker). */
+  readonly nAtoms: number;
+  /** Number of scalar distance constraints (removed degrees of freedom). */
+  readonly count: number;
+  /** Positions x onto the constraints from satisfied positions xRef; v += correction / dt when given. */
+  shake(xRef: Float64Array, x: Float64Array, nWalkers: number, v?: Float64Array, dt?: number): void;
+  /** Removes velocity components along the constraints. */
+  rattle(x: Float64Array, v: Float64Array, nWalkers: number): void;
+  /** Projects positions onto the constraints starting from themselves. */
+  apply(x: Float64Array, nWalkers: number): void;
+  /** Largest relative deviation of a constrained distance. */
+  maxDeviation(x: Float64Array, nWalkers: number): number;
+}
+
+/** Several constraint sets acting on disjoint atoms (e.g. SHAKE for solute X-H bonds and SETTLE for waters), applied in turn. */
+export class CombinedConstraints implements Constraints {
+  readonly nAtoms: number;
+  constructor(readonly parts: readonly Constraints[]) {
+    if (parts.length === 0) throw new RangeError('CombinedConstraints: no constraint sets given');
+    this.nAtoms = parts[0].nAtoms;
+    for (const p of parts) if (p.nAtoms !== this.nAtoms) throw new RangeError(`CombinedConstraints: constraint sets for ${p.nAtoms} and ${this.nAtoms} atoms`);
+  }
+  get count(): number {
+    return this.parts.reduce((s, p) => s + p.count, 0);
+  }
+  shake(xRef: Float64Array, x: Float64Array, nWalkers: number, v?: Float64Array, dt?: number): void {
+    for (const p of this.parts) p.shake(xRef, x, nWalkers, v, dt);
+  }
+  rattle(x: Float64Array, v: Float64Array, nWalkers: number): void {
+    for (const p of this.parts) p.rattle(x, v, nWalkers);
+  }
+  apply(x: Float64Array, nWalkers: number): void {
+    for (const p of this.parts) p.apply(x, nWalkers);
+  }
+  maxDeviation(x: Float64Array, nWalkers: number): number {
+    return Math.max(...this.parts.map((p) => p.maxDeviation(x, nWalkers)));
+  }
+}
+
 export class ConstraintError extends Error {
   constructor(message: string) {
     super(message);
@@ -23,7 +67,7 @@ export class ConstraintError extends Error {
   }
 }
 
-export class BondConstraints {
+export class BondConstraints implements Constraints {
   /** Atom index pairs, [c][2]. */
   readonly pairs: Int32Array;
   /** Target lengths d_c. */

@@ -1,7 +1,7 @@
 import type { Potential } from '../systems/potential.js';
 import { checkConfigurations } from '../systems/potential.js';
 import type { Rng } from './rng.js';
-import type { BondConstraints } from './constraints.js';
+import type { Constraints } from './constraints.js';
 import { maxwellBoltzmann } from './velocities.js';
 
 /**
@@ -21,7 +21,7 @@ export interface LangevinOptions {
   /** Check for a diverging integration (non-finite energy) every this many steps; default 100. */
   checkEvery?: number;
   /** Bond-length constraints (molecules; coordinates must be atoms in 3-D). */
-  constraints?: BondConstraints;
+  constraints?: Constraints;
 }
 
 export interface OverdampedOptions {
@@ -91,7 +91,7 @@ export function throwDiverged(name: string, x: Float64Array, nWalkers: number, d
  */
 export class BAOAB {
   readonly options: Required<Omit<LangevinOptions, 'masses' | 'constraints'>>;
-  readonly constraints?: BondConstraints;
+  readonly constraints?: Constraints;
   readonly masses: Float64Array;
   private readonly invMass: Float64Array;
   private readonly noiseScale: Float64Array;

@@ -1,5 +1,5 @@
 import type { Rng } from './rng.js';
-import type { BondConstraints } from './constraints.js';
+import type { Constraints } from './constraints.js';
 
 /**
  * Initial and reversed velocities for molecular dynamics and shooting. Velocities are flattened like
@@ -8,7 +8,7 @@ import type { BondConstraints } from './constraints.js';
  */
 export interface MaxwellBoltzmannOptions {
   /** Bond constraints: the velocities are projected onto the constraint surface's tangent space. */
-  constraints?: BondConstraints;
+  constraints?: Constraints;
   /** Positions `[nWalkers * dim]` (required with constraints: the bond directions come from them). */
   positions?: Float64Array;
   /** Output buffer (length nWalkers * dim); a new array when absent. */

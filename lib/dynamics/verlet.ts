@@ -1,6 +1,6 @@
 import type { Potential } from '../systems/potential.js';
 import { checkConfigurations } from '../systems/potential.js';
-import type { BondConstraints } from './constraints.js';
+import type { Constraints } from './constraints.js';
 import { DivergenceError, perDof, throwDiverged } from './langevin.js';
 
 export interface VerletOptions {
@@ -8,7 +8,7 @@ export interface VerletOptions {
   dt: number;
   /** Mass per coordinate (length dim) or one for all (amu for molecules). */
   masses: Float64Array | number;
-  constraints?: BondConstraints;
+  constraints?: Constraints;
   /** Check for non-finite energies every this many steps; default 100. */
   checkEvery?: number;
 }

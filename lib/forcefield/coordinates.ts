@@ -285,6 +285,31 @@ export interface DcdTrajectory {
   /** Time step in the header's units (AKMA for CHARMM files; rarelab writes ps). */
   timestep: number;
   title: string;
+  /**
+   * Null when the file ends after a complete frame. Otherwise the file ends inside frame
+   * `completeFrames` (an interrupted write): `frames` holds the complete ones and this says what was cut.
+   */
+  truncated: DcdTruncation | null;
+}
+
+/** What a DCD cut mid-frame lost. */
+export interface DcdTruncation {
+  /** Complete frames read (all kept in `frames`). */
+  completeFrames: number;
+  /** Frames the header announces (NSET; writers that never update it leave 0). */
+  headerFrames: number;
+  /** Bytes of the partial frame present, and the bytes one frame needs. */
+  partialBytes: number;
+  frameBytes: number;
+  message: string;
+}
+
+export interface ReadDcdOptions {
+  /**
+   * A file cut mid-frame: 'warn' (default) keeps the complete frames, sets `truncated` and prints a
+   * warning; 'error' throws a CoordinateFileError; 'ignore' keeps the frames and sets `truncated` only.
+   */
+  onTruncated?: 'warn' | 'error' | 'ignore';
 }
 
 /**
@@ -356,8 +381,13 @@ export function writeDcd(path: string, frames: Float64Array[], options: { box?: 
   writeFileAtomic(path, formatDcd(frames, options));
 }
 
-/** Decodes a CHARMM/NAMD DCD (either byte order; 3-D, no fixed atoms). */
-export function parseDcd(bytes: Uint8Array, fileName = '<dcd>'): DcdTrajectory {
+/**
+ * Decodes a CHARMM/NAMD DCD (either byte order; 3-D, no fixed atoms). A file cut inside a frame gives
+ * the complete frames before the cut and says what was cut (see ReadDcdOptions).
+ */
+export function parseDcd(bytes: Uint8Array, fileName = '<dcd>', options: ReadDcdOptions = {}): DcdTrajectory {
+  const onTruncated = options.onTruncated ?? 'warn';
+  if (!['warn', 'error', 'ignore'].includes(onTruncated)) throw new RangeError(`parseDcd: onTruncated must be 'warn', 'error' or 'ignore', got ${String(onTruncated)}`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < 100) throw new CoordinateFileError(`${fileName}: too short to be a DCD file (${bytes.byteLength} bytes)`);
   let le = true;
@@ -384,15 +414,30 @@ export function parseDcd(bytes: Uint8Array, fileName = '<dcd>'): DcdTrajectory {
   const nTitle = dv.getInt32(ts, le);
   let title = '';
   for (let k = 0; k < Math.min(nTitle * 80, tl - 4); k++) title += String.fromCharCode(bytes[ts + 4 + k]);
-  const [ns] = rec();
+  const [ns, nl] = rec();
+  if (nl !== 4) throw new CoordinateFileError(`${fileName}: the atom-count record has ${nl} bytes, expected 4`);
   const nAtoms = dv.getInt32(ns, le);
+  if (nAtoms < 1) throw new CoordinateFileError(`${fileName}: the header gives ${nAtoms} atoms; a DCD file needs at least one (corrupt header?)`);
   const nFixed = ctl[8];
   if (nFixed !== 0) throw new CoordinateFileError(`${fileName}: DCD files with ${nFixed} fixed atoms are not supported`);
   if (charmm && ctl[11] !== 0) throw new CoordinateFileError(`${fileName}: 4-D DCD files are not supported`);
   const hasCell = charmm && ctl[10] !== 0;
   const frames: Float64Array[] = [];
   const boxes: (Float64Array | null)[] = [];
+  // every frame has the same size: [unit cell record] + x, y, z records (4-byte markers around each)
+  const frameBytes = (hasCell ? 56 : 0) + 3 * (8 + 4 * nAtoms);
+  let truncated: DcdTruncation | null = null;
   while (p < bytes.byteLength) {
+    const partialBytes = bytes.byteLength - p;
+    if (partialBytes < frameBytes) {
+      const headerFrames = ctl[0];
+      const announced = headerFrames > frames.length ? `; the header announces ${headerFrames} frames` : '';
+      const message = `${fileName}: the file ends inside frame ${frames.length} (${partialBytes} of its ${frameBytes} bytes present), so it was cut (an interrupted write?); read the ${frames.length} complete frames before the cut${announced}`;
+      truncated = { completeFrames: frames.length, headerFrames, partialBytes, frameBytes, message };
+      if (onTruncated === 'error') throw new CoordinateFileError(message);
+      if (onTruncated === 'warn') console.warn(`rarelab: ${message}`);
+      break;
+    }
     let box: Float64Array | null = null;
     if (hasCell) {
       const [cs, cl] = rec();
@@ -411,10 +456,10 @@ export function parseDcd(bytes: Uint8Array, fileName = '<dcd>'): DcdTrajectory {
     frames.push(xyz);
     boxes.push(box);
   }
-  return { nAtoms, frames, boxes, timestep, title: title.trim() };
+  return { nAtoms, frames, boxes, timestep, title: title.trim(), truncated };
 }
 
-export function readDcd(path: string): DcdTrajectory {
+export function readDcd(path: string, options: ReadDcdOptions = {}): DcdTrajectory {
   const b = readFileSync(path);
-  return parseDcd(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), path);
+  return parseDcd(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), path, options);
 }

@@ -31,6 +31,29 @@ export interface EnergyTerms {
 
 export const ENERGY_TERMS = ['bond', 'angle', 'proper', 'improper', 'lj14', 'coulomb14', 'lj', 'coulomb', 'total'] as const;
 
+/**
+ * Two atoms closer than this (nm) count as one position: there the pair's 1/r terms and a bond's
+ * direction are undefined, so energy and forces come out NaN or infinite. 1e-10 nm is far below any
+ * distance a finite-step integration reaches (1/r^12 overflows only below ~1e-26 nm).
+ */
+export const COINCIDENT_ATOMS_NM = 1e-10;
+
+/** Raised when two atoms sit at the same position, where the energy and forces are undefined. */
+export class CoincidentAtomsError extends RangeError {
+  constructor(
+    message: string,
+    /** The two atoms (0-based indices). */
+    readonly atoms: [number, number],
+    /** Their distance (nm). */
+    readonly distance: number,
+    /** The walker (-1 for a single configuration). */
+    readonly walker: number,
+  ) {
+    super(message);
+    this.name = 'CoincidentAtomsError';
+  }
+}
+
 export interface ForceFieldOptions {
   /** Name used in error messages (default: the topology's [ system ] title). */
   name?: string;
@@ -198,16 +221,43 @@ export class ForceField implements Potential {
     return m;
   }
 
+  /** "atom 5 (ALA2 CA)": 1-based index, residue name and number, atom name. */
+  private describeAtom(a: number): string {
+    const at = this.topology.atoms[a];
+    return `atom ${a + 1} (${at.resName}${at.resNr} ${at.name})`;
+  }
+
   /** Throws a RangeError naming the walker, atom and axis of the first non-finite coordinate. */
   private checkFinite(x: ArrayLike<number>, offset: number, walker: number): void {
     for (let k = 0; k < this.dim; k++) {
       const v = x[offset + k];
       if (!Number.isFinite(v)) {
-        const a = Math.floor(k / 3);
-        const at = this.topology.atoms[a];
-        throw new RangeError(`${this.name}: coordinate ${'xyz'[k % 3]} of atom ${a + 1} (${at.resName}${at.resNr} ${at.name})${walker >= 0 ? ` of walker ${walker}` : ''} is ${v} (not finite)`);
+        throw new RangeError(`${this.name}: coordinate ${'xyz'[k % 3]} of ${this.describeAtom(Math.floor(k / 3))}${walker >= 0 ? ` of walker ${walker}` : ''} is ${v} (not finite)`);
       }
     }
+  }
+
+  /**
+   * Called only after a non-finite energy or force: throws a CoincidentAtomsError for the closest
+   * pair of atoms if they overlap (any pair, bonded or not: a bond's direction is undefined too).
+   * Otherwise returns, and the non-finite value is the caller's to report (an integrator's divergence).
+   */
+  private checkCoincident(x: ArrayLike<number>, o: number, walker: number): void {
+    let best = Infinity, bi = -1, bj = -1;
+    for (let a = 0; a < this.nAtoms; a++) {
+      for (let b = a + 1; b < this.nAtoms; b++) {
+        const dx = x[o + 3 * a] - x[o + 3 * b], dy = x[o + 3 * a + 1] - x[o + 3 * b + 1], dz = x[o + 3 * a + 2] - x[o + 3 * b + 2];
+        const r2 = dx * dx + dy * dy + dz * dz;
+        if (r2 < best) [best, bi, bj] = [r2, a, b];
+      }
+    }
+    const r = Math.sqrt(best);
+    if (!(r < COINCIDENT_ATOMS_NM)) return;
+    const where = r === 0 ? 'at the same position' : `${r.toExponential(2)} nm apart`;
+    throw new CoincidentAtomsError(
+      `${this.name}: ${this.describeAtom(bi)} and ${this.describeAtom(bj)}${walker >= 0 ? ` of walker ${walker}` : ''} are ${where}; energy and forces are undefined there (check the structure: a duplicated or misplaced atom line?)`,
+      [bi, bj], r, walker,
+    );
   }
 
   energy(x: ArrayLike<number>, offset = 0): number {
@@ -215,7 +265,9 @@ export class ForceField implements Potential {
       throw new RangeError(`${this.name}: a configuration needs ${this.dim} coordinates (${this.nAtoms} atoms x 3) from offset ${offset}, but the array has length ${x.length}`);
     }
     this.checkFinite(x, offset, -1);
-    return this.evaluateOne(x, offset, null);
+    const e = this.evaluateOne(x, offset, null);
+    if (!Number.isFinite(e)) this.checkCoincident(x, offset, -1);
+    return e;
   }
 
   forces(x: Float64Array, f: Float64Array, nWalkers: number, energies?: Float64Array): void {
@@ -229,6 +281,9 @@ export class ForceField implements Potential {
       this.checkFinite(x, o, w);
       f.fill(0, o, o + this.dim);
       const e = this.evaluate(x, o, f, o, null);
+      let sum = e;
+      for (let k = o; k < o + this.dim; k++) sum += f[k];
+      if (!Number.isFinite(sum)) this.checkCoincident(x, o, w);
       if (energies) energies[w] = e;
     }
   }
@@ -239,6 +294,7 @@ export class ForceField implements Potential {
     this.checkFinite(x, offset, -1);
     const T = this.terms;
     const total = this.evaluateOne(x, offset, T);
+    if (!Number.isFinite(total)) this.checkCoincident(x, offset, -1);
     return { bond: T[0], angle: T[1], proper: T[2], improper: T[3], lj14: T[4], coulomb14: T[5], lj: T[6], coulomb: T[7], total };
   }
 

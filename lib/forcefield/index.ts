@@ -10,3 +10,4 @@ export * from './pme.js';
 export * from './ewald.js';
 export * from './neighbor-list.js';
 export * from './periodic.js';
+export * from './solvated.js';

@@ -158,7 +158,9 @@ export class PeriodicForceField implements Potential {
     }
     this.selfEnergy = (-ONE_4PI_EPS0 * this.alpha * q2) / Math.sqrt(Math.PI);
     if (Math.abs(qNet) > 1e-6) {
-      (options.onWarning ?? console.warn)(`${this.name}: the system has a net charge of ${qNet.toFixed(6)} e; with PME this means a uniform neutralising background (as GROMACS warns, add counter-ions for a physical system)`);
+      // As OpenMM 7.7 (checked on data/tip3p-na), the energy has no neutralising-background term
+      // -ke pi Q^2 / (2 V alpha^2): the k = 0 term is simply left out.
+      (options.onWarning ?? console.warn)(`${this.name}: the system has a net charge of ${qNet.toFixed(6)} e; PME leaves out the k = 0 term (an implicit uniform neutralising background, no energy correction, as OpenMM 7.7); add counter-ions for a physical system (GROMACS warns likewise)`);
     }
 
     // LJ type tables (combination rule 2: sigma arithmetic, epsilon geometric mean)
@@ -290,7 +292,7 @@ export class PeriodicForceField implements Potential {
     } else {
       eBonded = this.bondedForces(x, o, f, fo);
     }
-    const box = this.box, Lx = box[0], Ly = box[1], Lz = box[2];
+    const box = this.box, Lx = box[0], Ly = box[1], Lz = box[2], iLx = 1 / Lx, iLy = 1 / Ly, iLz = 1 / Lz;
     const nl = this.list(walker);
     nl.update(x, o, box);
     // ---- real space: LJ (plain cut-off) and ke q_i q_j erfc(alpha r)/r
@@ -305,9 +307,9 @@ export class PeriodicForceField implements Potential {
       for (let p = start[i], pe = start[i + 1]; p < pe; p++) {
         const j = pairs[p], oj = o + 3 * j;
         let dx = xi - x[oj], dy = yi - x[oj + 1], dz = zi - x[oj + 2];
-        dx -= Lx * Math.round(dx / Lx);
-        dy -= Ly * Math.round(dy / Ly);
-        dz -= Lz * Math.round(dz / Lz);
+        dx -= Lx * Math.floor(dx * iLx + 0.5);
+        dy -= Ly * Math.floor(dy * iLy + 0.5);
+        dz -= Lz * Math.floor(dz * iLz + 0.5);
         const r2 = dx * dx + dy * dy + dz * dz;
         if (r2 >= rc2) continue;
         if (r2 < minR2) this.overlap(i, j, Math.sqrt(r2), walker);
@@ -417,4 +419,29 @@ function checkWaterConstraints(t: Topology, name: string): void {
       throw new RangeError(`${name}: water molecule ${blk.name} (atoms ${a0 + 1}-${a0 + 3}) has no [ settles ] and no bonds; rigid water needs [ settles ] (is FLEXIBLE defined without bonds, or the block missing from its .itp?)`);
     }
   }
+}
+
+/**
+ * Puts every molecule back into the box [0, L) by whole-box shifts of all its atoms together, chosen so
+ * that its centre (mean atom position) lands inside: molecules stay whole, for writing coordinates.
+ * `molecules` gives each atom's molecule index (Topology atoms' `molecule`; atoms of a molecule are
+ * contiguous). Returns a new array.
+ */
+export function wrapMolecules(x: ArrayLike<number>, molecules: ArrayLike<number>, box: ArrayLike<number>): Float64Array {
+  const L = rectangularBox(box, 'wrapMolecules');
+  const n = molecules.length;
+  if (x.length !== 3 * n) throw new RangeError(`wrapMolecules: ${x.length} coordinates for ${n} atoms`);
+  const out = Float64Array.from(x);
+  for (let a0 = 0; a0 < n; ) {
+    let a1 = a0 + 1;
+    while (a1 < n && molecules[a1] === molecules[a0]) a1++;
+    for (let d = 0; d < 3; d++) {
+      let c = 0;
+      for (let a = a0; a < a1; a++) c += out[3 * a + d];
+      const shift = -L[d] * Math.floor(c / (a1 - a0) / L[d]);
+      if (shift !== 0) for (let a = a0; a < a1; a++) out[3 * a + d] += shift;
+    }
+    a0 = a1;
+  }
+  return out;
 }

@@ -26,6 +26,10 @@ export interface SourceLine {
 export interface PreprocessOptions {
   /** Folders searched for `#include` after the including file's own folder, in order. */
   includeDirs?: string[];
+  /** Where each includeDirs entry comes from (same order, e.g. 'GMXLIB'), named when an #include is not found. */
+  includeDirSources?: string[];
+  /** Appended to the message when an #include is not found (e.g. why a folder was not searched). */
+  includeNote?: string;
   /** Initial macros, as grompp's `define = -DPOSRES` (value '' for a flag). */
   defines?: Record<string, string>;
   /** File reader (default: node:fs, UTF-8); return undefined when the file does not exist. */
@@ -114,7 +118,12 @@ export function preprocessTopology(text: string, fileName = '<string>', options:
                 }
               }
               if (found === undefined || body === undefined) {
-                throw new TopologyError(`#include "${target}" not found; searched ${candidates.join(', ')}`, file, lineNo);
+                const sources = options.includeDirSources ?? [];
+                const folders = isAbsolute(target)
+                  ? [`${target} (an absolute path)`]
+                  : [`${dirname(file)} (the including file's folder)`, ...includeDirs.map((d, k) => (sources[k] ? `${d} (${sources[k]})` : d))];
+                const note = options.includeNote ? `; ${options.includeNote}` : '';
+                throw new TopologyError(`#include "${target}" not found; searched ${folders.join(', ')}${note}`, file, lineNo);
               }
               run(body, found, depth + 1);
             }

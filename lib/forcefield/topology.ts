@@ -1,6 +1,6 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { projectRoot } from '../project/root.js';
+import { libraryRoot } from '../project/root.js';
 import { preprocessTopology, preprocessTopologyFile, TopologyError } from './preprocess.js';
 import type { PreprocessOptions, SourceLine } from './preprocess.js';
 
@@ -143,43 +143,76 @@ export interface Topology {
 
 export interface ReadTopologyOptions extends PreprocessOptions {
   /**
-   * Add rarelab's shipped force fields (data/forcefields under the project folder) to the include
-   * search path, after `includeDirs`; default true.
+   * Add rarelab's shipped force fields (data/forcefields of the rarelab folder the library is loaded
+   * from, wherever the working directory is) to the include search path, last; default true.
    */
   shippedForceFields?: boolean;
+  /**
+   * Folders to search as GROMACS's GMXLIB environment variable does: a colon-separated list, searched
+   * after `includeDirs` and before the shipped force fields (GROMACS likewise searches GMXLIB before its
+   * own share/top). Default: the environment's GMXLIB; '' ignores it.
+   */
+  gmxlib?: string;
 }
 
-/** The shipped force-field folder (data/forcefields), or undefined outside the rarelab project. */
+/** The shipped force-field folder, or why there is none (for messages). */
+function shippedForceFields(): { dir: string } | { reason: string } {
+  const root = libraryRoot();
+  if (!root) return { reason: "rarelab's own folder could not be found from the library's file location" };
+  const dir = join(root, 'data', 'forcefields');
+  return existsSync(dir) ? { dir } : { reason: `${dir} does not exist in the rarelab folder the library was loaded from` };
+}
+
+/** The shipped force-field folder (data/forcefields next to the library's own code), or undefined if absent. */
 export function shippedForceFieldDir(): string | undefined {
-  try {
-    const d = resolve(projectRoot(), 'data', 'forcefields');
-    return existsSync(d) ? d : undefined;
-  } catch {
-    return undefined;
-  }
+  const s = shippedForceFields();
+  return 'dir' in s ? s.dir : undefined;
 }
 
-function searchPath(options: ReadTopologyOptions): string[] {
-  const dirs = [...(options.includeDirs ?? [])];
-  if (options.shippedForceFields !== false) {
-    const d = shippedForceFieldDir();
-    if (d) dirs.push(d);
+/**
+ * The #include search path after the including file's folder: includeDirs, GMXLIB entries (empty ones
+ * skipped, repeats dropped, relative ones taken from the working directory, as GROMACS does), then
+ * the shipped force fields; with where each folder comes from and, when the shipped folder is not
+ * among them, why.
+ */
+export function includeSearchPath(options: ReadTopologyOptions = {}): { dirs: string[]; sources: string[]; note?: string } {
+  const dirs: string[] = [], sources: string[] = [];
+  const add = (d: string, source: string) => {
+    const abs = resolve(d);
+    if (dirs.includes(abs)) return;
+    dirs.push(abs);
+    sources.push(existsSync(abs) ? source : `${source}; does not exist`);
+  };
+  for (const d of options.includeDirs ?? []) add(d, 'includeDirs');
+  const gmxlib = options.gmxlib ?? process.env.GMXLIB ?? '';
+  for (const d of gmxlib.split(':')) if (d.trim()) add(d.trim(), 'GMXLIB');
+  let note: string | undefined;
+  if (options.shippedForceFields === false) note = "rarelab's shipped force fields were not searched because shippedForceFields is false";
+  else {
+    const s = shippedForceFields();
+    if ('dir' in s) add(s.dir, "rarelab's shipped force fields");
+    else note = `rarelab's shipped force fields were not searched: ${s.reason}`;
   }
-  return dirs;
+  return { dirs, sources, note };
 }
 
-/** Reads a .top file (with #include resolution: the file's folder, includeDirs, then the shipped force fields). */
+function searchOptions(options: ReadTopologyOptions): PreprocessOptions {
+  const { dirs, sources, note } = includeSearchPath(options);
+  return { ...options, includeDirs: dirs, includeDirSources: sources, includeNote: note };
+}
+
+/** Reads a .top file (with #include resolution: the file's folder, includeDirs, GMXLIB, then the shipped force fields). */
 export function readTopology(path: string, options: ReadTopologyOptions = {}): Topology {
-  const lines = preprocessTopologyFile(path, { ...options, includeDirs: searchPath(options) });
+  const lines = preprocessTopologyFile(path, searchOptions(options));
   return buildTopology(lines);
 }
 
 /**
  * Parses topology text. Relative #includes are searched in the folder of `fileName` (default: the
- * working directory), then `includeDirs`, then the shipped force fields.
+ * working directory), then `includeDirs`, GMXLIB, then the shipped force fields.
  */
 export function parseTopology(text: string, fileName = resolve('<string>.top'), options: ReadTopologyOptions = {}): Topology {
-  const lines = preprocessTopology(text, fileName, { ...options, includeDirs: searchPath(options) });
+  const lines = preprocessTopology(text, fileName, searchOptions(options));
   return buildTopology(lines);
 }
 

@@ -5,7 +5,7 @@ import { BAOAB } from '../dynamics/langevin.js';
 import { buildIntegrator } from '../sampling/langevin-kernel.js';
 import type { IntegratorSpec, TrajectoryResult, TrajectoryTask } from '../sampling/langevin-kernel.js';
 import { libRef, type ModuleRef } from '../sampling/module-ref.js';
-import type { TaskRunner } from '../sampling/runner.js';
+import type { RunOptions, TaskRunner } from '../sampling/runner.js';
 
 /**
  * ISOKANN training data: n start points and M short "bursts" (independent trajectories of lag time tau)
@@ -126,8 +126,10 @@ export function burstsFromResults(x: Float64Array, dim: number, results: readonl
 export interface RunBurstsOptions extends BurstOptions {
   /** Recipe of the Potential, rebuilt in each worker, e.g. `libRef('MullerBrown')`. */
   system: ModuleRef;
-  /** Called after each finished start point. */
-  onProgress?: (done: number, total: number) => void;
+  /** Called at the start and after each finished start point. */
+  onProgress?: RunOptions['onProgress'];
+  /** Label of a progress line shown from the start (see RunOptions). */
+  progress?: string;
 }
 
 /**
@@ -146,7 +148,7 @@ export async function runBursts(runner: TaskRunner, x: Float64Array, n: number, 
   const nSteps = lagSteps(options.lag, options.integrator.dt);
   const kernel = libRef('langevinKernel', { system: options.system, integrator: options.integrator });
   const tasks: TrajectoryTask[] = Array.from({ length: n }, (_, i) => ({ x0: x.slice(i * dim, (i + 1) * dim), replicas: M, nSteps }));
-  const results = await runner.run<TrajectoryTask, TrajectoryResult>(kernel, tasks, { seed: options.seed, onProgress: options.onProgress });
+  const results = await runner.run<TrajectoryTask, TrajectoryResult>(kernel, tasks, { seed: options.seed, onProgress: options.onProgress, progress: options.progress });
   return burstsFromResults(x, dim, results, options.lag);
 }
 

@@ -324,8 +324,8 @@ export interface TrainerState {
  * not include them in getWeights. Reached here, with a check, so that a tfjs upgrade that renames them
  * fails loudly instead of resuming inexactly.
  */
-function adamPowers(optimizer: tf.Optimizer): { accBeta1: tf.Variable; accBeta2: tf.Variable } {
-  const o = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+function adamPowers(optimizer: TF.Optimizer): { accBeta1: TF.Variable; accBeta2: TF.Variable } {
+  const o = optimizer as unknown as { accBeta1?: TF.Variable; accBeta2?: TF.Variable };
   if (!(o.accBeta1 instanceof tf.Variable) || !(o.accBeta2 instanceof tf.Variable)) {
     throw new Error('Trainer: this tfjs AdamOptimizer has no accBeta1/accBeta2 variables; exact checkpointing needs tfjs 4 (see lib/nn/train.ts)');
   }

@@ -4,10 +4,18 @@ import { displayData, inNotebook, newDisplayId } from './display.js';
 export interface Progress {
   /** Adds n (default 1) finished items. */
   tick(n?: number): void;
-  /** Sets the number of finished items. */
-  set(done: number): void;
+  /** Sets the number of finished items; `status` replaces the rate-based time estimate and adds a note. */
+  set(done: number, status?: ProgressStatus): void;
   /** Marks the loop finished and shows the final line. */
   done(): void;
+}
+
+/** What the caller knows better than a rate: e.g. a worker pool's estimate with its tasks in flight. */
+export interface ProgressStatus {
+  /** Estimated seconds left (shown instead of the rate-based estimate), undefined when unknown. */
+  remainingSeconds?: number;
+  /** Shown after the elapsed time, e.g. "2 workers". */
+  note?: string;
 }
 
 /**
@@ -28,12 +36,15 @@ export function progress(label: string, total: number, options: { intervalMs?: n
   let lastCount = -1;
   let shown = false;
   let finished = false;
+  let status: ProgressStatus | undefined;
 
   const line = () => {
     const s = (performance.now() - t0) / 1000;
     const pct = total > 0 ? Math.floor((100 * count) / total) : 100;
-    const eta = count > 0 && count < total ? `, ~${((s * (total - count)) / count).toFixed(1)} s left` : '';
-    return `${label}: ${count}/${total} (${pct}%) ${s.toFixed(1)} s${eta}`;
+    const left = status ? status.remainingSeconds : count > 0 ? (s * (total - count)) / count : undefined;
+    const eta = left !== undefined && count < total ? `, ~${left.toFixed(1)} s left` : '';
+    const note = status?.note ? `, ${status.note}` : '';
+    return `${label}: ${count}/${total} (${pct}%) ${s.toFixed(1)} s${note}${eta}`;
   };
   const render = (force: boolean) => {
     const now = performance.now();
@@ -58,8 +69,9 @@ export function progress(label: string, total: number, options: { intervalMs?: n
       count += n;
       render(false);
     },
-    set(done: number) {
+    set(done: number, st?: ProgressStatus) {
       count = done;
+      if (st) status = st;
       render(false);
     },
     done() {

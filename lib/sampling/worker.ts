@@ -13,11 +13,12 @@ export function workerMain(): void {
       const key = JSON.stringify(m.kernel);
       if (!kernels.has(key)) kernels.set(key, instantiate<TaskKernel<unknown, unknown>>(m.kernel));
       const kernel = await kernels.get(key)!;
+      port.postMessage({ type: 'started', id: m.id } satisfies FromWorker);
       const result = await kernel(m.task, new Rng(m.seed).fork(m.index));
       port.postMessage({ type: 'result', id: m.id, result } satisfies FromWorker);
     } catch (e) {
-      const err = e as Error;
-      port.postMessage({ type: 'error', id: m.id, message: `task ${m.index}: ${err.message}`, stack: err.stack } satisfies FromWorker);
+      const err = e instanceof Error ? e : new Error(String(e));
+      port.postMessage({ type: 'error', id: m.id, name: err.name, message: err.message, stack: err.stack } satisfies FromWorker);
     }
   });
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { checkSameSettings, toJson } from '../files/checkpoint.js';
-import { isAbsolute, relative, sep } from 'node:path';
+import { sep } from 'node:path';
 import { Rng } from '../dynamics/rng.js';
 import { projectRoot } from '../project/root.js';
 import { CommittorLearner, type CommittorLearnerState } from './committor.js';
@@ -148,8 +148,9 @@ export class AimmdRun {
 }
 
 /**
- * What decides an AIMMD run besides its random seed, as recorded in its checkpoint. Module paths inside
- * the kernel are kept relative to the rarelab folder when under it, so a moved checkout still resumes.
+ * What decides an AIMMD run besides its random seed, as recorded in its checkpoint. Paths inside the
+ * kernel (modules, data files) are kept relative to the rarelab folder when under it, so a moved checkout
+ * still resumes.
  */
 function runSettings(o: AimmdOptions, dim: number): unknown {
   const sh = o.shooting.options;
@@ -164,13 +165,15 @@ function runSettings(o: AimmdOptions, dim: number): unknown {
 }
 
 function portableRef(ref: unknown): unknown {
-  let root: string | undefined;
+  const json = toJson(ref);
+  let root: string;
   try {
     root = projectRoot();
   } catch {
-    return ref; // outside a rarelab folder: compare absolute paths
+    return json; // outside a rarelab folder: compare absolute paths
   }
-  return JSON.parse(JSON.stringify(ref, (k, v) => (k === 'module' && typeof v === 'string' && isAbsolute(v) && !relative(root!, v).startsWith('..') ? `<rarelab>/${relative(root!, v).split(sep).join('/')}` : v)));
+  const inside = root + sep;
+  return JSON.parse(JSON.stringify(json, (_k, v) => (typeof v === 'string' && v.startsWith(inside) ? `<rarelab>/${v.slice(inside.length).split(sep).join('/')}` : v)));
 }
 
 /** The saved path and records must be whole: a checkpoint cut or edited by hand fails here, not later. */

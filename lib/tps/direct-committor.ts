@@ -3,7 +3,7 @@ import { BAOAB } from '../dynamics/langevin.js';
 import { checkConfigurations, type Potential } from '../systems/potential.js';
 import type { Region } from '../systems/regions.js';
 import { instantiate, type ModuleRef } from '../sampling/module-ref.js';
-import type { TaskKernel, TaskRunner } from '../sampling/runner.js';
+import type { RunOptions, TaskKernel, TaskRunner } from '../sampling/runner.js';
 import type { TrajectoryResult, TrajectoryTask } from '../sampling/langevin-kernel.js';
 import { freeVelocities, type VelocitySampler } from './velocities.js';
 
@@ -145,16 +145,17 @@ export async function committorMapKernel(config: CommittorMapKernelConfig): Prom
 /**
  * committorMap on a task runner (e.g. a WorkerPool, one core per worker): the points go out in chunks of
  * `chunk` points (default 32), one task each with its own random stream from `seed`, so the result does
- * not depend on the number of workers (it does on `chunk`).
+ * not depend on the number of workers (it does on `chunk`). The other options go to the runner (progress, timeout).
  * @param kernel a committorMapKernel ModuleRef.
  */
-export async function committorMapOn(runner: TaskRunner, kernel: ModuleRef, points: Float64Array, n: number, options: { seed: number; chunk?: number; onProgress?: (done: number, total: number) => void }): Promise<{ pB: Float64Array; nA: Float64Array; nB: Float64Array }> {
+export async function committorMapOn(runner: TaskRunner, kernel: ModuleRef, points: Float64Array, n: number, options: RunOptions & { chunk?: number }): Promise<{ pB: Float64Array; nA: Float64Array; nB: Float64Array }> {
   if (!Number.isInteger(n) || n < 1 || points.length % n !== 0) throw new RangeError(`committorMapOn: ${points.length} values are not n = ${n} points`);
   const d = points.length / n, chunk = options.chunk ?? 32;
   if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`committorMapOn: chunk must be a positive integer, got ${chunk}`);
   const tasks: CommittorMapTask[] = [];
   for (let s = 0; s < n; s += chunk) tasks.push({ points: points.slice(s * d, Math.min(n, s + chunk) * d), n: Math.min(n, s + chunk) - s });
-  const parts = await runner.run<CommittorMapTask, { nA: Float64Array; nB: Float64Array }>(kernel, tasks, { seed: options.seed, onProgress: options.onProgress });
+  const { chunk: _, ...runOptions } = options;
+  const parts = await runner.run<CommittorMapTask, { nA: Float64Array; nB: Float64Array }>(kernel, tasks, runOptions);
   const nA = new Float64Array(n), nB = new Float64Array(n);
   parts.forEach((r, k) => { nA.set(r.nA, k * chunk); nB.set(r.nB, k * chunk); });
   const pB = committorFromCounts(nA, nB);

@@ -9,3 +9,4 @@ export * from './experiment.js';
 export * from './velocities.js';
 export * from './transitions.js';
 export * from './committor-fit.js';
+export * from './path-time.js';

@@ -96,6 +96,8 @@ test('resume with other settings is refused with CheckpointMismatchError naming 
     const first = new AimmdRun(straightPath(), options(cp));
     await first.run(2);
     first.options.learner!.dispose();
+    // paths inside the rarelab folder are saved relative to it, so a moved checkout still resumes
+    assert.is(JSON.parse(readFileSync(cp, 'utf8')).settings.shooting.kernel.module, '<rarelab>/lib/index.ts');
     const cases: [string, AimmdOptions, Path, string, unknown, unknown][] = [
       ['gamma', options(cp, { gamma: 0.5 }), straightPath(), 'gamma', 1, 0.5],
       ['learner width', options(cp, { width: 6 }), straightPath(), 'learner.width', 4, 6],

@@ -4,7 +4,7 @@ import { loadShippedSystem } from '../../lib/forcefield/index.js';
 import { BAOAB, kineticTemperature } from '../../lib/dynamics/langevin.js';
 import { BondConstraints } from '../../lib/dynamics/constraints.js';
 import { Rng } from '../../lib/dynamics/rng.js';
-import { libRef, type ModuleRef, type RunOptions, type TaskRunner, type TrajectoryResult, type TrajectoryTask } from '../../lib/sampling/index.js';
+import { libRef, type ModuleRef, type RunOptions, type SettledRun, type TaskRunner, type TrajectoryResult, type TrajectoryTask } from '../../lib/sampling/index.js';
 import { TwoWayShooting, directCommittor, kernelVelocities, uniformSelection, type Path } from '../../lib/tps/index.js';
 
 // Alanine dipeptide in vacuum, 300 K, H-bond constraints (12 of them): 66 - 12 = 54 degrees of freedom.
@@ -40,6 +40,9 @@ class SpyRunner implements TaskRunner {
     const ts = tasks as unknown as TrajectoryTask[];
     this.tasks.push(...ts);
     return ts.map((t): TrajectoryResult => ({ final: t.x0, frames: Float64Array.from(t.x0), steps: 0, state: null })) as unknown as R[];
+  }
+  async runSettled<T, R>(kernel: ModuleRef, tasks: readonly T[], o: RunOptions): Promise<SettledRun<R>> {
+    return { results: await this.run<T, R>(kernel, tasks, o), failures: [] };
   }
   async close(): Promise<void> {}
 }

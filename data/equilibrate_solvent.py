@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Minimises and equilibrates a solvated system with OpenMM 7.7 (GROMACS's mdrun dies on CPUs without
+rdtscp, so OpenMM is the engine that runs everywhere here).
+
+  equilibrate_solvent.py DIR NPT_PS NVT_PS
+      DIR/conf.gro + DIR/topol.top -> DIR/minimised.gro (LocalEnergyMinimizer, tolerance 10 kJ/mol/nm,
+      rigid TIP3P and X-H bonds constrained) -> NPT_PS ps at 300 K and 1 bar (LangevinMiddleIntegrator,
+      friction 1/ps, 2 fs; MonteCarloBarostat every 25 steps) -> NVT_PS ps at the final box ->
+      DIR/equilibrated.gro (positions and velocities, 6 decimals) and DIR/equilibration.json (box and
+      density every ps). PME r_c 1 nm, tolerance 5e-4, dispersion correction as in the paper's setup.
+      Seeds: integrator 20240611, barostat 20240611. CPU platform (2 threads) if present, else Reference.
+
+Must be run with the Debian python (/usr/bin/python3).
+"""
+import json
+import os
+import sys
+
+import numpy as np
+
+DATA = os.path.dirname(os.path.abspath(__file__))
+SEED = 20240611
+
+
+def write_gro(path, title, atom_lines, x, v, box):
+    with open(path, 'w') as f:
+        f.write(title + '\n%5d\n' % len(x))
+        for l, p, q in zip(atom_lines, x, v):
+            f.write(l[:20] + '%11.6f%11.6f%11.6f%11.6f%11.6f%11.6f\n' % (tuple(p) + tuple(q)))
+        f.write('%11.6f%11.6f%11.6f\n' % tuple(box))
+
+
+def main(d, npt_ps, nvt_ps):
+    import openmm as mm
+    from openmm import app, unit
+    gro = app.GromacsGroFile(os.path.join(d, 'conf.gro'))
+    lines = open(os.path.join(d, 'conf.gro')).read().splitlines()
+    atom_lines = lines[2:2 + len(gro.positions)]
+    top = app.GromacsTopFile(os.path.join(d, 'topol.top'), periodicBoxVectors=gro.getPeriodicBoxVectors(), includeDir=os.path.join(DATA, 'forcefields'))
+    system = top.createSystem(nonbondedMethod=app.PME, nonbondedCutoff=1 * unit.nanometer, ewaldErrorTolerance=5e-4, constraints=app.HBonds, rigidWater=True)
+    baro = mm.MonteCarloBarostat(1 * unit.bar, 300 * unit.kelvin, 25)
+    baro.setRandomNumberSeed(SEED)
+    system.addForce(baro)
+    integ = mm.LangevinMiddleIntegrator(300 * unit.kelvin, 1 / unit.picosecond, 0.002 * unit.picoseconds)
+    integ.setRandomNumberSeed(SEED)
+    names = [mm.Platform.getPlatform(i).getName() for i in range(mm.Platform.getNumPlatforms())]
+    platform = mm.Platform.getPlatformByName('CPU' if 'CPU' in names else 'Reference')
+    props = {'Threads': '2'} if platform.getName() == 'CPU' else {}
+    sim = app.Simulation(top.topology, system, integ, platform, props)
+    sim.context.setPositions(gro.positions)
+    mm.LocalEnergyMinimizer.minimize(sim.context, 10.0, 0)
+    st = sim.context.getState(getPositions=True, getEnergy=True)
+    box = [v[k] for k, v in enumerate(st.getPeriodicBoxVectors().value_in_unit(unit.nanometer))]
+    x = st.getPositions(asNumpy=True).value_in_unit(unit.nanometer)
+    write_gro(os.path.join(d, 'minimised.gro'), 'minimised (OpenMM LocalEnergyMinimizer, 10 kJ/mol/nm, constrained)', atom_lines, x, np.zeros_like(x), box)
+    log = {'platform': platform.getName(), 'minimisedEnergy': st.getPotentialEnergy().value_in_unit(unit.kilojoule_per_mole), 'npt': [], 'nvt': []}
+    sim.context.setVelocitiesToTemperature(300 * unit.kelvin, SEED)
+    mass = sum(system.getParticleMass(i).value_in_unit(unit.dalton) for i in range(system.getNumParticles()))
+    for phase, ps in (('npt', npt_ps), ('nvt', nvt_ps)):
+        if phase == 'nvt':
+            system.removeForce(system.getNumForces() - 1)  # the barostat (added last)
+            sim.context.reinitialize(preserveState=True)
+        for _ in range(int(ps)):
+            sim.step(500)
+            s = sim.context.getState(getEnergy=True)
+            b = [v[k] for k, v in enumerate(s.getPeriodicBoxVectors().value_in_unit(unit.nanometer))]
+            rho = mass * 1.66053906660 / (b[0] * b[1] * b[2])  # kg/m^3
+            log[phase].append({'box': b, 'density': rho, 'potential': s.getPotentialEnergy().value_in_unit(unit.kilojoule_per_mole)})
+            print(phase, len(log[phase]), 'ps', 'box %.4f' % b[0], 'density %.1f' % rho, flush=True)
+    st = sim.context.getState(getPositions=True, getVelocities=True)
+    box = [v[k] for k, v in enumerate(st.getPeriodicBoxVectors().value_in_unit(unit.nanometer))]
+    write_gro(os.path.join(d, 'equilibrated.gro'), f'equilibrated: {npt_ps} ps NPT (300 K, 1 bar) + {nvt_ps} ps NVT, OpenMM {mm.__version__} {platform.getName()}',
+              atom_lines, st.getPositions(asNumpy=True).value_in_unit(unit.nanometer), st.getVelocities(asNumpy=True).value_in_unit(unit.nanometer / unit.picosecond), box)
+    with open(os.path.join(d, 'equilibration.json'), 'w') as f:
+        json.dump(log, f, indent=1)
+
+
+if __name__ == '__main__':
+    if len(sys.argv) != 4:
+        raise SystemExit(__doc__)
+    main(sys.argv[1], float(sys.argv[2]), float(sys.argv[3]))

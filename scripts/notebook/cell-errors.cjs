@@ -15,9 +15,13 @@ function cellErrorText(err, root) {
   const text = inspect(err);
   if (process.env.RARELAB_FULL_STACK === '1') return text;
   const lib = path.join(root, 'lib') + path.sep;
-  const lines = text.split('\n');
+  const ours = (line) => line.includes('evalmachine.<anonymous>') || line.includes(lib);
+  // Node puts the source line an error was thrown from above a vm-run error ("file:line", the line, "^"):
+  // worth keeping for a cell's or the library's line, noise for a throw inside the runner or a dependency.
+  const arrow = /^(\S+:\d+)\n[^\n]*\n *\^+\n\n+/.exec(text);
+  const lines = (arrow && !ours(arrow[1]) ? text.slice(arrow[0].length) : text).split('\n');
   const frames = lines.filter((l) => FRAME.test(l));
-  let keep = (line) => line.includes('evalmachine.<anonymous>') || line.includes(lib);
+  let keep = ours;
   // Nothing of the cell's or the library's in the stack: the first frame still says where it happened.
   if (frames.length > 0 && !frames.some(keep)) keep = (line) => line === frames[0];
   const out = [];

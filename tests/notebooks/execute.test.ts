@@ -64,6 +64,19 @@ test('module references in a notebook: libRef builds the notebook\'s own classes
   assert.equal(out, ['', "libRef builds the notebook's own MullerBrown: true\nmodule outside lib: value 3\n", 'pool equals inline: true\n']);
 });
 
+test('an error thrown in lib/: the message, then the library\'s and the cell\'s frames only, and a count of the rest', async () => {
+  const res = await executeNotebook(join(fixtures, 'lib-error.ipynb'), { output: null, log: quiet });
+  assert.is(res.failure?.kind, 'runtime error');
+  const lines = res.failure!.text.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('Error: figure: "a b" is not a usable file name'));
+  assert.ok(at >= 0, res.failure!.text);
+  const frames = lines.slice(at + 1);
+  assert.match(frames[0], /^ +at .*\/lib\/plot\/figure\.[jt]s:\d+:\d+\)$/);
+  assert.ok(frames.slice(1, -1).every((l) => /^ +at .*evalmachine\.<anonymous>:\d+:\d+\)?$/.test(l)), frames.join('\n'));
+  assert.match(frames.at(-1)!, /^ +\.\.\. \d+ frames of Node, tslab and dependencies not shown \(RARELAB_FULL_STACK=1 shows them\)$/);
+  assert.not.match(res.failure!.text, /node:vm|tslab\/dist|scripts\/notebook/);
+});
+
 test('type error: tslab\'s diagnostic fails the cell before it runs', async () => {
   const res = await executeNotebook(join(fixtures, 'type-error.ipynb'), { output: null, log: quiet });
   assert.is(res.ok, false);
@@ -105,12 +118,14 @@ test('process.exit in a cell fails that cell by name; the runner process lives o
   assert.equal(res.cells.map((c) => c.ok), [true, false]);
   assert.is(res.failure?.kind, 'process.exit');
   assert.match(res.failure!.text, /^the cell called process\.exit\(0\); the runner does not let a notebook end the process/);
+  assert.not.match(res.failure!.text, /execute\.ts/, 'the runner\'s own source line and frames are not shown');
   const cell = res.notebook.cells[1] as CodeCell;
   assert.match(joinText((cell.outputs.at(-1) as { text: string[] }).text), /^rarelab runner: the cell called process\.exit\(0\)/);
 });
 
 test('cellTimeout interrupts a cell that awaits too long, names the timeout, and stops there', async () => {
   const res = await executeNotebook(join(fixtures, 'slow-await.ipynb'), { output: null, log: quiet, cellTimeout: 0.5 });
+  clearTimeout((globalThis as { slowAwaitTimer?: ReturnType<typeof setTimeout> }).slowAwaitTimer); // else it keeps this process alive for an hour
   assert.is(res.ok, false);
   assert.equal(res.cells.map((c) => c.ok), [false]);
   assert.is(res.failure?.kind, 'timeout');

@@ -11,11 +11,23 @@ import sys
 import time
 
 
+def read_gro(path):
+    """Positions (nm) and box lengths of a .gro with any number of decimals (OpenMM's reader wants 3)."""
+    lines = open(path).read().splitlines()
+    n = int(lines[1])
+    p1 = lines[2].index('.', 20)
+    w = lines[2].index('.', p1 + 1) - p1
+    x = [[float(l[20 + k * w:20 + (k + 1) * w]) for k in range(3)] for l in lines[2:2 + n]]
+    return x, [float(v) for v in lines[2 + n].split()[:3]]
+
+
 def main(top_path, gro_path, include, ps_ref, ps_cpu):
     import openmm as mm
     from openmm import app, unit
-    gro = app.GromacsGroFile(gro_path)
-    top = app.GromacsTopFile(top_path, periodicBoxVectors=gro.getPeriodicBoxVectors(), includeDir=include)
+    x, box = read_gro(gro_path)
+    positions = [mm.Vec3(*p) for p in x] * unit.nanometer
+    vectors = [mm.Vec3(box[0], 0, 0), mm.Vec3(0, box[1], 0), mm.Vec3(0, 0, box[2])] * unit.nanometer
+    top = app.GromacsTopFile(top_path, periodicBoxVectors=vectors, includeDir=include)
     out = {}
     names = [mm.Platform.getPlatform(i).getName() for i in range(mm.Platform.getNumPlatforms())]
     runs = [('Reference', {}, ps_ref)] + ([('CPU', {'Threads': '1'}, ps_cpu), ('CPU', {'Threads': '2'}, ps_cpu)] if 'CPU' in names else [])
@@ -24,7 +36,7 @@ def main(top_path, gro_path, include, ps_ref, ps_cpu):
         integ = mm.LangevinMiddleIntegrator(300 * unit.kelvin, 1 / unit.picosecond, 0.002 * unit.picoseconds)
         integ.setRandomNumberSeed(1)
         ctx = mm.Context(system, integ, mm.Platform.getPlatformByName(name), props)
-        ctx.setPositions(gro.positions)
+        ctx.setPositions(positions)
         ctx.setVelocitiesToTemperature(300 * unit.kelvin, 1)
         integ.step(10)  # warm-up
         steps = max(1, int(round(ps / 0.002)))

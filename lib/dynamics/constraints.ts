@@ -60,9 +60,32 @@ export class CombinedConstraints implements Constraints {
   }
 }
 
+/**
+ * apply() of a constraint set: each walker is projected onto the constraints from itself (the reference
+ * is the structure, not a previous step), all or nothing (x is restored when a walker fails).
+ * `mark(w)` tells the set which walker it is projecting (-1 afterwards), for its error messages.
+ */
+export function projectFromItself(nAtoms: number, ref: Float64Array, x: Float64Array, nWalkers: number, mark: (w: number) => void, shake: (ref: Float64Array, view: Float64Array) => void): void {
+  const dim = 3 * nAtoms;
+  const before = x.slice(0, nWalkers * dim);
+  try {
+    for (let w = 0; w < nWalkers; w++) {
+      const view = x.subarray(w * dim, (w + 1) * dim);
+      ref.set(view);
+      mark(w);
+      shake(ref, view);
+    }
+  } catch (err) {
+    x.set(before);
+    throw err;
+  } finally {
+    mark(-1);
+  }
+}
+
 export class ConstraintError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ConstraintError';
   }
 }
@@ -377,18 +400,29 @@ export class BondConstraints implements Constraints {
     }
   }
 
-  // Error paths kept out of the hot loops.
+  // Error paths kept out of the hot loops. While apply() projects walker `applying` (>= 0) there is no
+  // time step: the reference is the structure itself, so the messages speak of the structure instead.
+  private applying = -1;
+
   private rotatedTooFar(m: number, w: number): never {
-    const c = this.cMember[m];
-    throw new ConstraintError(`SHAKE: constraint ${c} (atoms ${this.pairs[2 * c]}-${this.pairs[2 * c + 1]}) rotated too far in one step for walker ${w}; reduce the time step`);
+    const c = this.cMember[m], i = this.pairs[2 * c], j = this.pairs[2 * c + 1];
+    if (this.applying >= 0) {
+      const r = Math.hypot(this.ref[3 * i] - this.ref[3 * j], this.ref[3 * i + 1] - this.ref[3 * j + 1], this.ref[3 * i + 2] - this.ref[3 * j + 2]);
+      throw new ConstraintError(`BondConstraints.apply: constraint ${c} (atoms ${i}-${j}) of walker ${this.applying} is ${r.toPrecision(4)} nm long, its target ${this.lengths[c]} nm: too far off to be projected onto its length; check the structure (overlapping or misplaced atoms?)`);
+    }
+    throw new ConstraintError(`SHAKE: constraint ${c} (atoms ${i}-${j}) rotated too far in one step for walker ${w}; reduce the time step`);
   }
 
   private notConverged(w: number): never {
+    if (this.applying >= 0) {
+      throw new ConstraintError(`BondConstraints.apply: SHAKE did not converge in ${this.maxIterations} iterations for walker ${this.applying}; the structure is too far from its constrained lengths (largest deviation ${(100 * this.maxDeviation(this.ref, 1)).toPrecision(3)} %); check it`);
+    }
     throw new ConstraintError(`SHAKE did not converge in ${this.maxIterations} iterations for walker ${w}; the structure may be distorted or the time step too large`);
   }
 
   private singular(what: string, m0: number, s: number, w: number): never {
-    throw new ConstraintError(`${what}: singular constraint matrix for walker ${w} (constraints ${Array.from(this.cMember.subarray(m0, m0 + s)).join(', ')})`);
+    const who = this.applying >= 0 ? `BondConstraints.apply (${what})` : what;
+    throw new ConstraintError(`${who}: singular constraint matrix for walker ${this.applying >= 0 ? this.applying : w} (constraints ${Array.from(this.cMember.subarray(m0, m0 + s)).join(', ')})`);
   }
 
   /**
@@ -479,15 +513,14 @@ export class BondConstraints implements Constraints {
     throw new ConstraintError(`RATTLE: non-finite multiplier for walker ${w} (constraints ${Array.from(this.cMember.subarray(m0, m0 + s)).join(', ')})`);
   }
 
-  /** Puts positions on the constraint surface (e.g. a minimised structure whose X-H bonds differ slightly). */
+  /**
+   * Puts positions on the constraint surface (e.g. a minimised structure whose X-H bonds differ
+   * slightly). All or nothing: when a walker cannot be projected, x is left as it was and the error
+   * names the walker and the constraint.
+   */
   apply(x: Float64Array, nWalkers: number): void {
     // Project from the structure itself: the reference bond vectors are the current ones.
-    const dim = 3 * this.nAtoms;
-    for (let w = 0; w < nWalkers; w++) {
-      const view = x.subarray(w * dim, (w + 1) * dim);
-      this.ref.set(view);
-      this.shake(this.ref, view, 1);
-    }
+    projectFromItself(this.nAtoms, this.ref, x, nWalkers, (w) => (this.applying = w), (ref, view) => this.shake(ref, view, 1));
   }
 
   /** Largest relative deviation |r_ij - d_ij| / d_ij over all constraints and walkers. */

@@ -1,7 +1,7 @@
 import type { Potential } from '../systems/potential.js';
 import { checkConfigurations } from '../systems/potential.js';
 import type { Rng } from './rng.js';
-import type { Constraints } from './constraints.js';
+import { ConstraintError, type Constraints } from './constraints.js';
 import { maxwellBoltzmann } from './velocities.js';
 
 /**
@@ -51,20 +51,92 @@ function positive(v: number, what: string, owner: string, allowZero = false): vo
   if (!Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) throw new RangeError(`${owner}: ${what} must be ${allowZero ? 'non-negative' : 'positive'} and finite, got ${v}`);
 }
 
-/** Raised when an integration produces non-finite energies or coordinates. */
+/**
+ * Raised when an integration produces non-finite energies, coordinates or velocities. The integrators
+ * put the caller's arrays back to the last state they checked finite before throwing: `restoredStep`.
+ */
 export class DivergenceError extends Error {
-  constructor(readonly potentialName: string, readonly walker: number, readonly step: number, readonly detail: string) {
-    super(`${potentialName}: integration diverged at step ${step} for walker ${walker} (${detail}); reduce the time step or check the starting structure`);
+  constructor(readonly potentialName: string, readonly walker: number, readonly step: number, readonly detail: string, readonly restoredStep?: number, withVelocities = true) {
+    super(
+      `${potentialName}: integration diverged at step ${step} for walker ${walker} (${detail}); reduce the time step or check the starting structure` +
+        (restoredStep === undefined ? '' : ` (${restoredWhat(withVelocities)} restored to step ${restoredStep}, the last state checked finite)`),
+    );
     this.name = 'DivergenceError';
   }
 }
 
-function checkFinite(name: string, x: Float64Array, e: Float64Array, nWalkers: number, dim: number, step: number): void {
+const restoredWhat = (withVelocities: boolean) => `the ${withVelocities ? 'positions and velocities' : 'positions'} passed in are`;
+
+/** Throws a DivergenceError for the first walker with a non-finite energy, coordinate or velocity. */
+export function checkIntegrationFinite(name: string, x: Float64Array, e: Float64Array, nWalkers: number, dim: number, step: number, v?: Float64Array): void {
   for (let w = 0; w < nWalkers; w++) {
     if (!Number.isFinite(e[w])) throw new DivergenceError(name, w, step, `energy ${e[w]}`);
     for (let k = 0; k < dim; k++) {
-      const v = x[w * dim + k];
-      if (!Number.isFinite(v)) throw new DivergenceError(name, w, step, `coordinate ${k} = ${v}`);
+      const q = x[w * dim + k];
+      if (!Number.isFinite(q)) throw new DivergenceError(name, w, step, `coordinate ${k} = ${q}`);
+      if (v && !Number.isFinite(v[w * dim + k])) throw new DivergenceError(name, w, step, `velocity ${k} = ${v[w * dim + k]}`);
+    }
+  }
+}
+
+/**
+ * The last state of a run that was checked finite, saved at every divergence check (every
+ * `checkEvery` steps), so that a run that fails hands back usable coordinates instead of NaN. Costs a
+ * copy of x (and v) per check. Two buffer pairs: a candidate is filled, then kept only if finite.
+ */
+export class LastFiniteState {
+  private x = new Float64Array(0);
+  private v = new Float64Array(0);
+  private cx = new Float64Array(0);
+  private cv = new Float64Array(0);
+  /** The step of the saved state (0: the state the run started from). */
+  step = 0;
+
+  /** Buffers to fill with a candidate state of n values (x, and v unless the run has none). */
+  candidate(n: number): { x: Float64Array; v: Float64Array } {
+    if (this.cx.length !== n) {
+      this.cx = new Float64Array(n);
+      this.cv = new Float64Array(n);
+    }
+    return { x: this.cx, v: this.cv };
+  }
+
+  /** Keeps the candidate as the saved state of `step` if it is finite (x, and v when `withV`). */
+  commit(step: number, withV: boolean): void {
+    let sum = 0;
+    for (let i = 0; i < this.cx.length; i++) sum += this.cx[i];
+    if (withV) for (let i = 0; i < this.cv.length; i++) sum += this.cv[i];
+    if (!Number.isFinite(sum)) return;
+    [this.x, this.cx] = [this.cx, this.x];
+    if (withV) [this.v, this.cv] = [this.cv, this.v];
+    this.step = step;
+  }
+
+  /** Saves x (and v) as the state of `step` (when finite). */
+  save(x: Float64Array, v: Float64Array | null, step: number): void {
+    const c = this.candidate(x.length);
+    c.x.set(x);
+    if (v) c.v.set(v);
+    this.commit(step, v !== null);
+  }
+
+  /**
+   * Runs `steps`; if it throws, puts x (and v) back to the saved state and rethrows, saying which
+   * step failed and which was restored: a DivergenceError as one with `restoredStep`, a
+   * ConstraintError (SHAKE/RATTLE/SETTLE failing inside a step) with both steps appended; other
+   * errors unchanged.
+   */
+  guard<T>(x: Float64Array, v: Float64Array | null, currentStep: () => number, steps: () => T): T {
+    try {
+      return steps();
+    } catch (err) {
+      x.set(this.x);
+      if (v) v.set(this.v);
+      if (err instanceof DivergenceError) throw new DivergenceError(err.potentialName, err.walker, err.step, err.detail, this.step, v !== null);
+      if (err instanceof ConstraintError) {
+        throw new ConstraintError(`${err.message} (at step ${currentStep()}; ${restoredWhat(v !== null)} restored to step ${this.step}, the last state checked finite)`, { cause: err });
+      }
+      throw err;
     }
   }
 }
@@ -116,6 +188,7 @@ export class BAOAB {
   }
 
   private xOld = new Float64Array(0);
+  private readonly last = new LastFiniteState();
   // Sum over steps of sum_k m_k v_k^2 of the mid-step velocities, per walker (see midStepTemperature).
   private ke2Sum = new Float64Array(0);
   private keSteps = 0;
@@ -173,39 +246,47 @@ export class BAOAB {
     const dt = this.options.dt, half = 0.5 * dt, every = this.options.checkEvery;
     const n = nWalkers * dim;
     p.forces(x, f, nWalkers, e);
-    checkFinite(p.name, x, e, nWalkers, dim, 0);
+    checkIntegrationFinite(p.name, x, e, nWalkers, dim, 0, v);
+    const last = this.last;
+    last.save(x, v, 0);
     if (this.constraints) {
       this.runConstrained(x, v, nWalkers, nSteps, rng);
       return e;
     }
     const ke2 = this.ke2Sum, m = this.masses;
-    for (let step = 1; step <= nSteps; step++) {
-      let acc = 0, sum = 0;
-      for (let i = 0, k = 0, w = 0; i < n; i++) {
-        const vi = v[i] + half * f[i] * invM[k];
-        const xi = x[i] + half * vi;
-        const vo = c1 * vi + ns[k] * rng.normal();
-        const xn = xi + half * vo;
-        x[i] = xn;
-        sum += xn;
-        v[i] = vo;
-        acc += m[k] * vo * vo;
-        if (++k === dim) {
-          k = 0;
-          ke2[w++] += acc;
-          acc = 0;
+    let step = 0;
+    return last.guard(x, v, () => step, () => {
+      for (step = 1; step <= nSteps; step++) {
+        let acc = 0, sum = 0;
+        for (let i = 0, k = 0, w = 0; i < n; i++) {
+          const vi = v[i] + half * f[i] * invM[k];
+          const xi = x[i] + half * vi;
+          const vo = c1 * vi + ns[k] * rng.normal();
+          const xn = xi + half * vo;
+          x[i] = xn;
+          sum += xn;
+          v[i] = vo;
+          acc += m[k] * vo * vo;
+          if (++k === dim) {
+            k = 0;
+            ke2[w++] += acc;
+            acc = 0;
+          }
+        }
+        if (!Number.isFinite(sum)) throwDiverged(p.name, x, nWalkers, dim, step);
+        this.keSteps++;
+        p.forces(x, f, nWalkers, e);
+        for (let i = 0, k = 0; i < n; i++) {
+          v[i] += half * f[i] * invM[k];
+          if (++k === dim) k = 0;
+        }
+        if (step % every === 0 || step === nSteps) {
+          checkIntegrationFinite(p.name, x, e, nWalkers, dim, step, v);
+          if (step < nSteps) last.save(x, v, step);
         }
       }
-      if (!Number.isFinite(sum)) throwDiverged(p.name, x, nWalkers, dim, step);
-      this.keSteps++;
-      p.forces(x, f, nWalkers, e);
-      for (let i = 0, k = 0; i < n; i++) {
-        v[i] += half * f[i] * invM[k];
-        if (++k === dim) k = 0;
-      }
-      if (step % every === 0 || step === nSteps) checkFinite(p.name, x, e, nWalkers, dim, step);
-    }
-    return e;
+      return e;
+    });
   }
 
   /**
@@ -236,28 +317,48 @@ export class BAOAB {
     // The closing half kick of one step and the opening half kick of the next act on the same
     // positions and forces, and RATTLE is a linear projection there, so they are fused into one
     // full kick with one projection (the trajectory is unchanged up to rounding).
-    if (nSteps > 0) kick(half);
-    for (step = 1; step <= nSteps; step++) {
-      drift();
+    // At a check, the end-of-step state (the closing half kick only) is saved from copies: the fused
+    // kick of the live trajectory stays untouched, so checks do not change its rounding.
+    const last = this.last;
+    const saveEndOfStep = () => {
+      const c = last.candidate(n);
+      c.x.set(x);
       for (let i = 0, k = 0; i < n; i++) {
-        v[i] = c1 * v[i] + ns[k] * rng.normal();
+        c.v[i] = v[i] + half * f[i] * invM[k];
         if (++k === dim) k = 0;
       }
-      cons.rattle(x, v, nWalkers);
-      for (let i = 0, k = 0, w = 0, acc = 0; i < n; i++) {
-        acc += m[k] * v[i] * v[i];
-        if (++k === dim) {
-          k = 0;
-          ke2[w++] += acc;
-          acc = 0;
+      cons.rattle(c.x, c.v, nWalkers);
+      last.commit(step, true);
+    };
+    last.guard(x, v, () => step, () => {
+      if (nSteps > 0) kick(half);
+      for (step = 1; step <= nSteps; step++) {
+        drift();
+        for (let i = 0, k = 0; i < n; i++) {
+          v[i] = c1 * v[i] + ns[k] * rng.normal();
+          if (++k === dim) k = 0;
         }
+        cons.rattle(x, v, nWalkers);
+        for (let i = 0, k = 0, w = 0, acc = 0; i < n; i++) {
+          acc += m[k] * v[i] * v[i];
+          if (++k === dim) {
+            k = 0;
+            ke2[w++] += acc;
+            acc = 0;
+          }
+        }
+        this.keSteps++;
+        drift();
+        p.forces(x, f, nWalkers, e);
+        const check = step % every === 0 || step === nSteps;
+        if (check && step < nSteps) {
+          checkIntegrationFinite(p.name, x, e, nWalkers, dim, step, v);
+          saveEndOfStep();
+        }
+        kick(step < nSteps ? dt : half);
+        if (check && step === nSteps) checkIntegrationFinite(p.name, x, e, nWalkers, dim, step, v);
       }
-      this.keSteps++;
-      drift();
-      p.forces(x, f, nWalkers, e);
-      kick(step < nSteps ? dt : half);
-      if (step % every === 0 || step === nSteps) checkFinite(p.name, x, e, nWalkers, dim, step);
-    }
+    });
   }
 
   /** Maxwell-Boltzmann velocities at the integrator's kT for `nWalkers` walkers (tangent to any constraints). */
@@ -283,6 +384,7 @@ export class EulerMaruyama {
   private readonly noise: Float64Array;
   private f = new Float64Array(0);
   private e = new Float64Array(0);
+  private readonly last = new LastFiniteState();
 
   constructor(readonly potential: Potential, options: OverdampedOptions) {
     const name = 'EulerMaruyama';
@@ -305,18 +407,26 @@ export class EulerMaruyama {
       this.e = new Float64Array(nWalkers);
     }
     const f = this.f, e = this.e, dr = this.drift, ns = this.noise, every = this.options.checkEvery;
-    const n = nWalkers * dim;
-    for (let step = 1; step <= nSteps; step++) {
-      p.forces(x, f, nWalkers, e);
-      if (step % every === 0) checkFinite(p.name, x, e, nWalkers, dim, step - 1);
-      for (let i = 0, k = 0; i < n; i++) {
-        x[i] += dr[k] * f[i] + ns[k] * rng.normal();
-        if (++k === dim) k = 0;
+    const n = nWalkers * dim, last = this.last;
+    last.save(x, null, 0);
+    let step = 0;
+    return last.guard(x, null, () => step, () => {
+      for (step = 1; step <= nSteps; step++) {
+        p.forces(x, f, nWalkers, e);
+        if (step % every === 0) {
+          checkIntegrationFinite(p.name, x, e, nWalkers, dim, step - 1);
+          last.save(x, null, step - 1);
+        }
+        for (let i = 0, k = 0; i < n; i++) {
+          x[i] += dr[k] * f[i] + ns[k] * rng.normal();
+          if (++k === dim) k = 0;
+        }
       }
-    }
-    p.forces(x, f, nWalkers, e);
-    checkFinite(p.name, x, e, nWalkers, dim, nSteps);
-    return e;
+      step = nSteps;
+      p.forces(x, f, nWalkers, e);
+      checkIntegrationFinite(p.name, x, e, nWalkers, dim, nSteps);
+      return e;
+    });
   }
 }
 

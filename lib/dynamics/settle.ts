@@ -1,4 +1,4 @@
-import { ConstraintError } from './constraints.js';
+import { ConstraintError, projectFromItself } from './constraints.js';
 import type { Constraints } from './constraints.js';
 
 /**
@@ -109,7 +109,7 @@ export class SettleConstraints implements Constraints {
         zx *= nz; zy *= nz; zz *= nz;
         xx *= nx; xy *= nx; xz *= nx;
         yx *= ny; yy *= ny; yz *= ny;
-        if (!Number.isFinite(nx + ny + nz)) throw new ConstraintError(`SETTLE: water ${k} (atoms ${A[3 * k]}, ${A[3 * k + 1]}, ${A[3 * k + 2]}) of walker ${w} is degenerate (collinear atoms or oxygen at the centre of mass)`);
+        if (!Number.isFinite(nx + ny + nz)) throw new ConstraintError(`${this.applying >= 0 ? 'SettleConstraints.apply' : 'SETTLE'}: water ${k} (atoms ${A[3 * k]}, ${A[3 * k + 1]}, ${A[3 * k + 2]}) of walker ${this.applying >= 0 ? this.applying : w} is degenerate (collinear atoms or oxygen at the centre of mass)`);
         // old vectors in the frame (z = 0), new positions in the frame (a1 has x = 0)
         const xb0 = b0x * xx + b0y * xy + b0z * xz, yb0 = b0x * yx + b0y * yy + b0z * yz;
         const xc0 = c0x * xx + c0y * xy + c0z * xz, yc0 = c0x * yx + c0y * yy + c0z * yz;
@@ -160,8 +160,14 @@ export class SettleConstraints implements Constraints {
     }
   }
 
+  // While apply() projects walker `applying` (>= 0) there is no time step: messages speak of the structure.
+  private applying = -1;
+
   private tooFar(k: number, w: number): never {
     const A = this.atoms;
+    if (this.applying >= 0) {
+      throw new ConstraintError(`SettleConstraints.apply: water ${k} (atoms ${A[3 * k]}, ${A[3 * k + 1]}, ${A[3 * k + 2]}) of walker ${this.applying} is too far from its rigid geometry to be put back on it; check the structure`);
+    }
     throw new ConstraintError(`SETTLE: water ${k} (atoms ${A[3 * k]}, ${A[3 * k + 1]}, ${A[3 * k + 2]}) of walker ${w} moved too far in one step to be put back on its constraints; reduce the time step`);
   }
 
@@ -209,12 +215,7 @@ export class SettleConstraints implements Constraints {
 
   /** Puts positions on the constraints (e.g. waters built with another geometry), keeping each water's centre of mass. */
   apply(x: Float64Array, nWalkers: number): void {
-    const dim = 3 * this.nAtoms;
-    for (let w = 0; w < nWalkers; w++) {
-      const view = x.subarray(w * dim, (w + 1) * dim);
-      this.ref.set(view);
-      this.shake(this.ref, view, 1);
-    }
+    projectFromItself(this.nAtoms, this.ref, x, nWalkers, (w) => (this.applying = w), (ref, view) => this.shake(ref, view, 1));
   }
 
   /** Largest relative deviation of an O-H or H-H distance from its target over all waters and walkers. */

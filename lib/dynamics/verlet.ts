@@ -1,7 +1,7 @@
 import type { Potential } from '../systems/potential.js';
 import { checkConfigurations } from '../systems/potential.js';
 import type { Constraints } from './constraints.js';
-import { DivergenceError, perDof, throwDiverged } from './langevin.js';
+import { LastFiniteState, checkIntegrationFinite, perDof, throwDiverged } from './langevin.js';
 
 export interface VerletOptions {
   /** Time step (ps for molecules). */
@@ -23,6 +23,8 @@ export class VelocityVerlet {
   private f = new Float64Array(0);
   private e = new Float64Array(0);
   private xo = new Float64Array(0);
+  // the state a diverging run hands back (saved at every check)
+  private readonly last = new LastFiniteState();
 
   constructor(readonly potential: Potential, readonly options: VerletOptions) {
     if (!(options.dt > 0) || !Number.isFinite(options.dt)) throw new RangeError(`VelocityVerlet: dt must be positive and finite, got ${options.dt}`);
@@ -45,27 +47,34 @@ export class VelocityVerlet {
     const f = this.f, e = this.e, im = this.invMass, dt = this.options.dt, half = 0.5 * dt, cons = this.options.constraints;
     const every = this.options.checkEvery ?? 100;
     p.forces(x, f, nWalkers, e);
-    for (let step = 1; step <= nSteps; step++) {
-      for (let i = 0, k = 0; i < n; i++) {
-        v[i] += half * f[i] * im[k];
-        if (++k === dim) k = 0;
+    checkIntegrationFinite(p.name, x, e, nWalkers, dim, 0, v);
+    const last = this.last;
+    last.save(x, v, 0);
+    let step = 0;
+    return last.guard(x, v, () => step, () => {
+      for (step = 1; step <= nSteps; step++) {
+        for (let i = 0, k = 0; i < n; i++) {
+          v[i] += half * f[i] * im[k];
+          if (++k === dim) k = 0;
+        }
+        if (cons) this.xo.set(x);
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += x[i] += dt * v[i];
+        if (!Number.isFinite(sum)) throwDiverged(p.name, x, nWalkers, dim, step);
+        if (cons) cons.shake(this.xo, x, nWalkers, v, dt);
+        p.forces(x, f, nWalkers, e);
+        for (let i = 0, k = 0; i < n; i++) {
+          v[i] += half * f[i] * im[k];
+          if (++k === dim) k = 0;
+        }
+        if (cons) cons.rattle(x, v, nWalkers);
+        if (step % every === 0 || step === nSteps) {
+          checkIntegrationFinite(p.name, x, e, nWalkers, dim, step, v);
+          if (step < nSteps) last.save(x, v, step);
+        }
       }
-      if (cons) this.xo.set(x);
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += x[i] += dt * v[i];
-      if (!Number.isFinite(sum)) throwDiverged(p.name, x, nWalkers, dim, step);
-      if (cons) cons.shake(this.xo, x, nWalkers, v, dt);
-      p.forces(x, f, nWalkers, e);
-      for (let i = 0, k = 0; i < n; i++) {
-        v[i] += half * f[i] * im[k];
-        if (++k === dim) k = 0;
-      }
-      if (cons) cons.rattle(x, v, nWalkers);
-      if (step % every === 0 || step === nSteps) {
-        for (let w = 0; w < nWalkers; w++) if (!Number.isFinite(e[w])) throw new DivergenceError(p.name, w, step, `energy ${e[w]}`);
-      }
-    }
-    return e;
+      return e;
+    });
   }
 
   /** Kinetic energy of each walker. */

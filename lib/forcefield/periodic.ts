@@ -296,44 +296,9 @@ export class PeriodicForceField implements Potential {
     const nl = this.list(walker);
     nl.update(x, o, box);
     // ---- real space: LJ (plain cut-off) and ke q_i q_j erfc(alpha r)/r
-    const rc2 = this.cutoff * this.cutoff, minR2 = OVERLAP_DISTANCE * OVERLAP_DISTANCE;
-    const start = nl.start, pairs = nl.pairs, typeOf = this.typeOf, nt = this.nTypes, C6 = this.C6, C12 = this.C12;
-    const qk = this.qk, q = this.charges, tab = this.table, invH = this.tableInvH, h = 1 / invH;
-    let eLj = 0, eReal = 0;
-    for (let i = 0, n = this.nAtoms; i < n; i++) {
-      const xi = x[o + 3 * i], yi = x[o + 3 * i + 1], zi = x[o + 3 * i + 2];
-      const ti = typeOf[i] * nt, qi = qk[i];
-      let fxi = 0, fyi = 0, fzi = 0;
-      for (let p = start[i], pe = start[i + 1]; p < pe; p++) {
-        const j = pairs[p], oj = o + 3 * j;
-        let dx = xi - x[oj], dy = yi - x[oj + 1], dz = zi - x[oj + 2];
-        dx -= Lx * Math.floor(dx * iLx + 0.5);
-        dy -= Ly * Math.floor(dy * iLy + 0.5);
-        dz -= Lz * Math.floor(dz * iLz + 0.5);
-        const r2 = dx * dx + dy * dy + dz * dz;
-        if (r2 >= rc2) continue;
-        if (r2 < minR2) this.overlap(i, j, Math.sqrt(r2), walker);
-        const ir2 = 1 / r2, r = Math.sqrt(r2), ir = 1 / r;
-        const tt = typeOf[j] + ti;
-        const ir6 = ir2 * ir2 * ir2, v6 = C6[tt] * ir6, v12 = C12[tt] * ir6 * ir6;
-        eLj += v12 - v6;
-        let s = (12 * v12 - 6 * v6) * ir2;
-        const qq = qi * q[j];
-        if (qq !== 0) {
-          // cubic Hermite interpolation of erfc(alpha r) on [k h, (k + 1) h]
-          const u = r * invH, k = u | 0, t = u - k, b = 2 * k;
-          const g0 = tab[b], d0 = tab[b + 1] * h, g1 = tab[b + 2], d1 = tab[b + 3] * h;
-          const t2 = t * t, t3 = t2 * t;
-          const g = (2 * t3 - 3 * t2 + 1) * g0 + (t3 - 2 * t2 + t) * d0 + (-2 * t3 + 3 * t2) * g1 + (t3 - t2) * d1;
-          const dg = ((6 * t2 - 6 * t) * g0 + (3 * t2 - 4 * t + 1) * d0 + (-6 * t2 + 6 * t) * g1 + (3 * t2 - 2 * t) * d1) * invH;
-          eReal += qq * g * ir;
-          s += qq * (g * ir - dg) * ir2;
-        }
-        fxi += s * dx; fyi += s * dy; fzi += s * dz;
-        f[fo + 3 * j] -= s * dx; f[fo + 3 * j + 1] -= s * dy; f[fo + 3 * j + 2] -= s * dz;
-      }
-      f[fo + 3 * i] += fxi; f[fo + 3 * i + 1] += fyi; f[fo + 3 * i + 2] += fzi;
-    }
+    this.realSpace(x, o, f, fo, nl, walker);
+    const eLj = this.pairEnergies[0], eReal = this.pairEnergies[1];
+    const qk = this.qk, q = this.charges;
     // ---- excluded pairs: remove their reciprocal-space interaction, -ke q_i q_j erf(alpha r)/r
     let eExcl = 0;
     const a = this.alpha, c = (2 * a) / Math.sqrt(Math.PI), exI = this.exI, exJ = this.exJ;
@@ -365,6 +330,57 @@ export class PeriodicForceField implements Potential {
       terms[6] = eLj; terms[7] = eDisp; terms[8] = eReal; terms[9] = eRec; terms[10] = this.selfEnergy; terms[11] = eExcl;
     }
     return eBonded + eLj + eDisp + eReal + eRec + this.selfEnergy + eExcl;
+  }
+
+  private readonly pairEnergies = new Float64Array(2);
+
+  /** Real-space pair loop over the neighbour list (its own function so V8 optimises it on its own); energies into pairEnergies. */
+  private realSpace(x: Float64Array, o: number, f: Float64Array, fo: number, nl: NeighborList, walker: number): void {
+    const box = this.box, Lx = box[0], Ly = box[1], Lz = box[2], iLx = 1 / Lx, iLy = 1 / Ly, iLz = 1 / Lz;
+    const rc2 = this.cutoff * this.cutoff, minR2 = OVERLAP_DISTANCE * OVERLAP_DISTANCE;
+    const start = nl.start, pairs = nl.pairs, typeOf = this.typeOf, nt = this.nTypes, C6 = this.C6, C12 = this.C12;
+    const qk = this.qk, q = this.charges, tab = this.table, invH = this.tableInvH, h = 1 / invH;
+    let eLj = 0, eReal = 0;
+    for (let i = 0, n = this.nAtoms; i < n; i++) {
+      const xi = x[o + 3 * i], yi = x[o + 3 * i + 1], zi = x[o + 3 * i + 2];
+      const ti = typeOf[i] * nt, qi = qk[i];
+      let fxi = 0, fyi = 0, fzi = 0;
+      for (let p = start[i], pe = start[i + 1]; p < pe; p++) {
+        const j = pairs[p], oj = o + 3 * j;
+        let dx = xi - x[oj], dy = yi - x[oj + 1], dz = zi - x[oj + 2];
+        dx -= Lx * Math.floor(dx * iLx + 0.5);
+        dy -= Ly * Math.floor(dy * iLy + 0.5);
+        dz -= Lz * Math.floor(dz * iLz + 0.5);
+        const r2 = dx * dx + dy * dy + dz * dz;
+        if (r2 >= rc2) continue;
+        if (r2 < minR2) this.overlap(i, j, Math.sqrt(r2), walker);
+        const ir2 = 1 / r2, r = Math.sqrt(r2), ir = 1 / r;
+        const tt = typeOf[j] + ti, c12 = C12[tt];
+        let s = 0;
+        if (c12 !== 0) {
+          // (water hydrogens have no LJ: 8 of the 9 water-water pairs skip this)
+          const ir6 = ir2 * ir2 * ir2, v6 = C6[tt] * ir6, v12 = c12 * ir6 * ir6;
+          eLj += v12 - v6;
+          s = (12 * v12 - 6 * v6) * ir2;
+        }
+        const qq = qi * q[j];
+        if (qq !== 0) {
+          // cubic Hermite interpolation of erfc(alpha r) on [k h, (k + 1) h]
+          const u = r * invH, k = u | 0, t = u - k, b = 2 * k;
+          const g0 = tab[b], d0 = tab[b + 1] * h, g1 = tab[b + 2], d1 = tab[b + 3] * h;
+          const t2 = t * t, t3 = t2 * t;
+          const g = (2 * t3 - 3 * t2 + 1) * g0 + (t3 - 2 * t2 + t) * d0 + (-2 * t3 + 3 * t2) * g1 + (t3 - t2) * d1;
+          const dg = ((6 * t2 - 6 * t) * g0 + (3 * t2 - 4 * t + 1) * d0 + (-6 * t2 + 6 * t) * g1 + (3 * t2 - 2 * t) * d1) * invH;
+          eReal += qq * g * ir;
+          s += qq * (g * ir - dg) * ir2;
+        }
+        fxi += s * dx; fyi += s * dy; fzi += s * dz;
+        f[fo + 3 * j] -= s * dx; f[fo + 3 * j + 1] -= s * dy; f[fo + 3 * j + 2] -= s * dz;
+      }
+      f[fo + 3 * i] += fxi; f[fo + 3 * i + 1] += fyi; f[fo + 3 * i + 2] += fzi;
+    }
+    this.pairEnergies[0] = eLj;
+    this.pairEnergies[1] = eReal;
   }
 
   private readonly bondedE = new Float64Array(1);

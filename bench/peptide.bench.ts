@@ -22,10 +22,27 @@ import type { BenchResult } from './dynamics.bench.js';
  * number is the "Performance" line of its log (the MD loop, without start-up), like ours (timed after
  * a JIT warm-up). Wall-clock times on a shared machine: each number is the best of 3 interleaved
  * runs; compare numbers taken in the same run.
+ *
+ * A second reference, when Debian's python3-simtk (OpenMM 7.7) is installed: OpenMM on the same system
+ * (bench/openmm_peptide.py: NoCutoff, HBonds or no constraints, LangevinMiddleIntegrator, one thread),
+ * on its Reference platform and, with libopenmm-plugins, its CPU platform. A reference that cannot run
+ * (e.g. Debian's GROMACS 2022 `mdrun` dies on CPUs without rdtscp) is reported as unavailable, with
+ * the reason, and rarelab's numbers are still measured.
+ *
+ * RARELAB_BENCH_PS (simulated ps per measurement, default 50) and RARELAB_BENCH_REPEATS (default 3)
+ * shorten a run, e.g. to check the bench works on a busy machine; such numbers are noisier.
  */
 const KB = 0.00831446261815324;
-const PS = 50; // simulated time per measurement
-const REPEATS = 3;
+const PS = positiveEnv('RARELAB_BENCH_PS', 50); // simulated time per measurement
+const REPEATS = Math.round(positiveEnv('RARELAB_BENCH_REPEATS', 3));
+
+function positiveEnv(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  const x = Number(v);
+  if (!Number.isFinite(x) || x <= 0) throw new Error(`${name} must be a positive number, got "${v}"`);
+  return x;
+}
 
 interface Speed {
   /** ns/day from wall-clock time. */
@@ -54,13 +71,21 @@ function rarelabNsPerDay(dt: number, constrained: boolean): Speed {
   return { wall: (ns / seconds) * 86400, cpu: (ns / cpu) * 86400 };
 }
 
-function hasGmx(): boolean {
-  try {
-    execFileSync('gmx', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+/** The first informative line of a failed command's output (GROMACS prints its reason between banners). */
+export function failureReason(e: unknown): string {
+  const err = e as { stderr?: Buffer | string; stdout?: Buffer | string; message?: string; code?: string };
+  if (err.code === 'ENOENT') return 'not installed';
+  const text = `${err.stderr ?? ''}\n${err.stdout ?? ''}`;
+  // GROMACS: "Program: gmx mdrun ... Fatal error:\n<reason paragraph>\n\n<where to get help>".
+  const fatal = /Fatal error:[ \t]*\n([\s\S]*?)(?:\n[ \t]*\n|$)/.exec(text);
+  if (fatal) return fatal[1].replace(/\s+/g, ' ').trim();
+  const line = text.split('\n').map((l) => l.trim()).find((l) => /error|not supported|illegal|cannot|failed/i.test(l));
+  return line ?? String(err.message ?? e).split('\n')[0];
+}
+
+/** Runs a command, its output kept for failureReason. */
+function runCommand(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
+  return execFileSync(cmd, args, { ...options, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
 }
 
 /** ns/day from GROMACS's log (its "Performance" line, and from its core time), same system and settings. */
@@ -92,8 +117,8 @@ nstfout              = 0
 `;
     writeFileAtomic(join(dir, 'run.mdp'), mdp);
     const env = { ...process.env, GMXLIB: join(data, 'forcefields') };
-    execFileSync('gmx', ['grompp', '-f', 'run.mdp', '-c', join(data, 'alanine-dipeptide', 'minimised.gro'), '-p', join(data, 'alanine-dipeptide', 'topol.top'), '-o', 'run.tpr', '-po', 'out.mdp'], { cwd: dir, env, stdio: 'ignore' });
-    execFileSync('gmx', ['mdrun', '-nt', '1', '-pin', 'off', '-s', 'run.tpr', '-deffnm', 'run'], { cwd: dir, env, stdio: 'ignore' });
+    runCommand('gmx', ['grompp', '-f', 'run.mdp', '-c', join(data, 'alanine-dipeptide', 'minimised.gro'), '-p', join(data, 'alanine-dipeptide', 'topol.top'), '-o', 'run.tpr', '-po', 'out.mdp'], { cwd: dir, env });
+    runCommand('gmx', ['mdrun', '-nt', '1', '-pin', 'off', '-s', 'run.tpr', '-deffnm', 'run'], { cwd: dir, env });
     const log = readFileSync(join(dir, 'run.log'), 'utf8');
     const m = /Performance:\s+([\d.]+)/.exec(log);
     const c = /Time:\s+([\d.]+)\s+([\d.]+)/.exec(log);
@@ -104,14 +129,39 @@ nstfout              = 0
   }
 }
 
-/** 5 ps alanine dipeptide trajectories (2 fs, H-bond constraints) per second through the batch API. */
+interface OpenmmSpeed { platform: string; wall?: number; cpu?: number; error?: string }
+
+/** OpenMM's ns/day per platform on the same system (bench/openmm_peptide.py), via Debian's python. */
+function openmmNsPerDay(dt: number, constrained: boolean): OpenmmSpeed[] {
+  const out = runCommand('/usr/bin/python3', [join(projectRoot(), 'bench', 'openmm_peptide.py'), String(dt), constrained ? '1' : '0', String(PS), String(REPEATS)], { cwd: projectRoot() });
+  return out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as OpenmmSpeed);
+}
+
+/** A reference engine: measured while it works; after its first failure, unavailable with the reason. */
+export class Reference<T> {
+  reason: string | null = null;
+  constructor(readonly name: string, private readonly measure: () => T) {}
+  /** The measurement, or null once the engine has failed (the reason printed the first time). */
+  tryMeasure(): T | null {
+    if (this.reason !== null) return null;
+    try {
+      return this.measure();
+    } catch (e) {
+      this.reason = failureReason(e);
+      console.log(`peptide bench: ${this.name} reference unavailable: ${this.reason}`);
+      return null;
+    }
+  }
+}
+
+/** 5 ps (or RARELAB_BENCH_PS if shorter) alanine dipeptide trajectories (2 fs, H-bond constraints) per second through the batch API. */
 async function batchTrajectories(): Promise<BenchResult[]> {
   const s = loadShippedSystem('alanine-dipeptide');
   const kernel = libRef('langevinKernel', {
     system: libRef('loadShippedSystem', 'alanine-dipeptide'),
     integrator: { kind: 'baoab', dt: 0.002, kT: KB * 300, friction: 1, bondConstraints: 'h-bonds' },
   });
-  const tasks: TrajectoryTask[] = Array.from({ length: 24 }, () => ({ x0: Float64Array.from(s.positions), nSteps: 2500 }));
+  const tasks: TrajectoryTask[] = Array.from({ length: 24 }, () => ({ x0: Float64Array.from(s.positions), nSteps: Math.round(Math.min(5, PS) / 0.002) }));
   const time = async (runner: TaskRunner) => {
     await runner.run(kernel, tasks.slice(0, 4), { seed: 0 }); // start the workers, warm up
     const t0 = performance.now();
@@ -123,36 +173,47 @@ async function batchTrajectories(): Promise<BenchResult[]> {
   const one = await time(new WorkerPool({ workers: 1 }));
   const two = await time(new WorkerPool({ workers: 2 }));
   return [
-    { benchmark: 'batch API, 5 ps alanine dipeptide trajectories (2 fs, H-bonds), 1 worker', value: one, unit: 'trajectories/s' },
-    { benchmark: 'batch API, 5 ps alanine dipeptide trajectories (2 fs, H-bonds), 2 workers', value: two, unit: 'trajectories/s', reference: '1 worker', referenceValue: one },
+    { benchmark: `batch API, ${Math.min(5, PS)} ps alanine dipeptide trajectories (2 fs, H-bonds), 1 worker`, value: one, unit: 'trajectories/s' },
+    { benchmark: `batch API, ${Math.min(5, PS)} ps alanine dipeptide trajectories (2 fs, H-bonds), 2 workers`, value: two, unit: 'trajectories/s', reference: '1 worker', referenceValue: one },
   ];
 }
 
 export async function run(): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
-  const gmx = hasGmx();
-  if (!gmx) console.log('peptide bench: gmx not found, GROMACS rows skipped (Debian package gromacs)');
-  for (const [label, dt, constrained] of [['2 fs, H-bond constraints', 0.002, true], ['1 fs, no constraints', 0.001, false]] as const) {
-    // Best of REPEATS runs each, interleaved, so that both engines see the same machine load.
-    const ours: Speed = { wall: 0, cpu: 0 }, ref: Speed = { wall: 0, cpu: 0 };
+  const settings: Array<readonly [string, number, boolean]> = [['2 fs, H-bond constraints', 0.002, true], ['1 fs, no constraints', 0.001, false]];
+  let dt = 0, constrained = false;
+  const gromacs = new Reference('GROMACS', () => gromacsNsPerDay(dt, constrained));
+  const openmm = new Reference('OpenMM', () => openmmNsPerDay(dt, constrained));
+  for (const [label, dtSetting, constrainedSetting] of settings) {
+    dt = dtSetting;
+    constrained = constrainedSetting;
+    // Best of REPEATS runs each, interleaved with GROMACS, so that both engines see the same machine load.
+    const ours: Speed = { wall: 0, cpu: 0 }, gmx: Speed = { wall: 0, cpu: 0 };
     for (let r = 0; r < REPEATS; r++) {
       const a = rarelabNsPerDay(dt, constrained);
       ours.wall = Math.max(ours.wall, a.wall);
       ours.cpu = Math.max(ours.cpu, a.cpu);
-      if (gmx) {
-        const b = gromacsNsPerDay(dt, constrained);
-        ref.wall = Math.max(ref.wall, b.wall);
-        ref.cpu = Math.max(ref.cpu, b.cpu);
+      const b = gromacs.tryMeasure();
+      if (b) {
+        gmx.wall = Math.max(gmx.wall, b.wall);
+        gmx.cpu = Math.max(gmx.cpu, b.cpu);
       }
     }
+    // OpenMM takes the best of REPEATS runs itself (one start-up of the python process per setting).
+    const omm = (openmm.tryMeasure() ?? []).filter((p) => {
+      if (p.error) console.log(`peptide bench: OpenMM ${p.platform} platform unavailable: ${p.error}`);
+      return !p.error;
+    });
     for (const kind of ['wall', 'cpu'] as const) {
-      const row: BenchResult = { benchmark: `alanine dipeptide vacuum Langevin 300 K, ${label}, 1 thread (${kind === 'wall' ? 'wall clock' : 'CPU time'})`, value: ours[kind], unit: 'ns/day' };
-      if (gmx) {
-        row.reference = 'GROMACS 2022 gmx mdrun -nt 1 (sd)';
-        row.referenceValue = ref[kind];
-        console.log(`peptide bench: ${label} (${kind === 'wall' ? 'wall clock' : 'CPU time'}): rarelab ${ours[kind].toFixed(0)} ns/day, GROMACS ${ref[kind].toFixed(0)} ns/day, ratio ${(ours[kind] / ref[kind]).toFixed(2)}`);
+      const what = `alanine dipeptide vacuum Langevin 300 K, ${label}, 1 thread (${kind === 'wall' ? 'wall clock' : 'CPU time'})`;
+      const refs: Array<[string, number | undefined]> = [];
+      refs.push(gromacs.reason === null ? ['GROMACS 2022 gmx mdrun -nt 1 (sd)', gmx[kind]] : [`GROMACS unavailable: ${gromacs.reason}`, undefined]);
+      if (openmm.reason !== null) refs.push([`OpenMM unavailable: ${openmm.reason}`, undefined]);
+      for (const p of omm) refs.push([`OpenMM 7.7 ${p.platform} platform (LangevinMiddle)`, p[kind]]);
+      for (const [reference, referenceValue] of refs) {
+        out.push({ benchmark: what, value: ours[kind], unit: 'ns/day', reference, referenceValue });
+        if (referenceValue !== undefined) console.log(`peptide bench: ${label} (${kind === 'wall' ? 'wall clock' : 'CPU time'}): rarelab ${ours[kind].toFixed(0)} ns/day, ${reference} ${referenceValue.toFixed(0)} ns/day, ratio ${(ours[kind] / referenceValue).toFixed(2)}`);
       }
-      out.push(row);
     }
   }
   out.push(...(await batchTrajectories()));

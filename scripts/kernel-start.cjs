@@ -20,6 +20,7 @@ process.chdir(root);
 
 const dist = path.join(root, 'node_modules', 'tslab', 'dist');
 require('./notebook/no-file-watch.cjs').disableFileWatching(root);
+const { cellErrorText, cellErrorPrinter } = require('./notebook/cell-errors.cjs');
 const { createConverter } = require(path.join(dist, 'converter.js'));
 const { createExecutor } = require(path.join(dist, 'executor.js'));
 const { ZmqServer, JupyterHandlerImpl } = require(path.join(dist, 'jupyter.js'));
@@ -32,12 +33,14 @@ const convs = {
   close() { node?.close(); browser?.close(); },
 };
 convs.node; // warm the converter, as tslab does
-const executor = createExecutor(root, convs, { log: console.log, error: console.error });
+// Cell errors show the message and the cell's and lib/'s frames, not those of vm, tslab and this kernel.
+const executor = createExecutor(root, convs, { log: console.log, error: cellErrorPrinter(root) });
+const errorText = (e) => (e instanceof Error ? cellErrorText(e, root) : e);
 
 let asyncFailure = false;
 const onRejection = (reason) => {
   asyncFailure = true;
-  console.error('UnhandledPromiseRejection:', reason);
+  console.error('UnhandledPromiseRejection:', errorText(reason));
 };
 process.on('unhandledRejection', onRejection);
 // Takes uncaught exceptions before any 'uncaughtException' listener. tfjs-backend-wasm's emscripten glue,
@@ -45,7 +48,7 @@ process.on('unhandledRejection', onRejection);
 // promise; those are removed after every cell.
 process.setUncaughtExceptionCaptureCallback((err) => {
   asyncFailure = true;
-  console.error('UncaughtException:', err);
+  console.error('UncaughtException:', errorText(err));
 });
 const dropForeignHandlers = () => {
   for (const l of process.listeners('unhandledRejection')) if (l !== onRejection) process.off('unhandledRejection', l);

@@ -68,7 +68,7 @@ export class DivergenceError extends Error {
 const restoredWhat = (withVelocities: boolean) => `the ${withVelocities ? 'positions and velocities' : 'positions'} passed in are`;
 
 /** Throws a DivergenceError for the first walker with a non-finite energy, coordinate or velocity. */
-export function checkFinite(name: string, x: Float64Array, e: Float64Array, nWalkers: number, dim: number, step: number, v?: Float64Array): void {
+export function checkIntegrationFinite(name: string, x: Float64Array, e: Float64Array, nWalkers: number, dim: number, step: number, v?: Float64Array): void {
   for (let w = 0; w < nWalkers; w++) {
     if (!Number.isFinite(e[w])) throw new DivergenceError(name, w, step, `energy ${e[w]}`);
     for (let k = 0; k < dim; k++) {
@@ -246,7 +246,7 @@ export class BAOAB {
     const dt = this.options.dt, half = 0.5 * dt, every = this.options.checkEvery;
     const n = nWalkers * dim;
     p.forces(x, f, nWalkers, e);
-    checkFinite(p.name, x, e, nWalkers, dim, 0, v);
+    checkIntegrationFinite(p.name, x, e, nWalkers, dim, 0, v);
     const last = this.last;
     last.save(x, v, 0);
     if (this.constraints) {
@@ -281,7 +281,7 @@ export class BAOAB {
           if (++k === dim) k = 0;
         }
         if (step % every === 0 || step === nSteps) {
-          checkFinite(p.name, x, e, nWalkers, dim, step, v);
+          checkIntegrationFinite(p.name, x, e, nWalkers, dim, step, v);
           if (step < nSteps) last.save(x, v, step);
         }
       }
@@ -352,11 +352,11 @@ export class BAOAB {
         p.forces(x, f, nWalkers, e);
         const check = step % every === 0 || step === nSteps;
         if (check && step < nSteps) {
-          checkFinite(p.name, x, e, nWalkers, dim, step, v);
+          checkIntegrationFinite(p.name, x, e, nWalkers, dim, step, v);
           saveEndOfStep();
         }
         kick(step < nSteps ? dt : half);
-        if (check && step === nSteps) checkFinite(p.name, x, e, nWalkers, dim, step, v);
+        if (check && step === nSteps) checkIntegrationFinite(p.name, x, e, nWalkers, dim, step, v);
       }
     });
   }
@@ -414,7 +414,7 @@ export class EulerMaruyama {
       for (step = 1; step <= nSteps; step++) {
         p.forces(x, f, nWalkers, e);
         if (step % every === 0) {
-          checkFinite(p.name, x, e, nWalkers, dim, step - 1);
+          checkIntegrationFinite(p.name, x, e, nWalkers, dim, step - 1);
           last.save(x, null, step - 1);
         }
         for (let i = 0, k = 0; i < n; i++) {
@@ -424,7 +424,7 @@ export class EulerMaruyama {
       }
       step = nSteps;
       p.forces(x, f, nWalkers, e);
-      checkFinite(p.name, x, e, nWalkers, dim, nSteps);
+      checkIntegrationFinite(p.name, x, e, nWalkers, dim, nSteps);
       return e;
     });
   }

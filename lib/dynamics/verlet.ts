@@ -1,7 +1,7 @@
 import type { Potential } from '../systems/potential.js';
 import { checkConfigurations } from '../systems/potential.js';
 import type { Constraints } from './constraints.js';
-import { LastFiniteState, checkFinite, perDof, throwDiverged } from './langevin.js';
+import { LastFiniteState, checkIntegrationFinite, perDof, throwDiverged } from './langevin.js';
 
 export interface VerletOptions {
   /** Time step (ps for molecules). */
@@ -47,7 +47,7 @@ export class VelocityVerlet {
     const f = this.f, e = this.e, im = this.invMass, dt = this.options.dt, half = 0.5 * dt, cons = this.options.constraints;
     const every = this.options.checkEvery ?? 100;
     p.forces(x, f, nWalkers, e);
-    checkFinite(p.name, x, e, nWalkers, dim, 0, v);
+    checkIntegrationFinite(p.name, x, e, nWalkers, dim, 0, v);
     const last = this.last;
     last.save(x, v, 0);
     let step = 0;
@@ -69,7 +69,7 @@ export class VelocityVerlet {
         }
         if (cons) cons.rattle(x, v, nWalkers);
         if (step % every === 0 || step === nSteps) {
-          checkFinite(p.name, x, e, nWalkers, dim, step, v);
+          checkIntegrationFinite(p.name, x, e, nWalkers, dim, step, v);
           if (step < nSteps) last.save(x, v, step);
         }
       }

@@ -1,9 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { copyFileAtomic, writeFileAtomic } from '../files/atomic-write.js';
 import { dirname, join } from 'node:path';
+import { withFilesLine } from '../report/display.js';
 import { figuresDir } from '../report/notebook.js';
 import { figureJson, figureSize, type Figure } from './figure.js';
-import { plotlyPath, renderImage } from './render.js';
+import { plotlyPath, removeStaleImages, renderImage } from './render.js';
 
 export interface ExportedFigure {
   html: string;
@@ -34,8 +35,9 @@ export function figureHtml(fig: Figure, plotlySrc: string): string {
 
 /**
  * Writes <dir>/<name>.html (interactive; loads the plotly.min.js copied once into dir's parent, i.e.
- * figures/plotly.min.js), <name>.png and <name>.svg (rendered by headless Chromium; skipped with a
- * one-line message when there is none). dir defaults to figures/<notebook>/, name to fig.name.
+ * figures/plotly.min.js), <name>.png and <name>.svg (rendered by headless Chromium; when there is none,
+ * a one-line message, and PNG/SVG files of an earlier run under that name are removed: they would no
+ * longer match the HTML and data). dir defaults to figures/<notebook>/, name to fig.name.
  */
 export async function exportFigure(fig: Figure, dir: string = figuresDir(), name: string | undefined = fig.name): Promise<ExportedFigure> {
   if (!name) throw new Error('exportFigure: the figure has no name; pass one, or create it with figure(data, layout, { name })');
@@ -44,7 +46,10 @@ export async function exportFigure(fig: Figure, dir: string = figuresDir(), name
   const out: ExportedFigure = { html: join(dir, `${name}.html`) };
   writeFileAtomic(out.html, figureHtml(fig, '../plotly.min.js'));
   const svg = await renderImage(fig, 'svg');
-  if (svg === null) return out;
+  if (svg === null) {
+    removeStaleImages(join(dir, name), ['svg', 'png']);
+    return withFilesLine(out, `figure ${name}`);
+  }
   out.svg = join(dir, `${name}.svg`);
   writeFileAtomic(out.svg, svg);
   const png = await renderImage(fig, 'png', { scale: 2 });
@@ -52,5 +57,6 @@ export async function exportFigure(fig: Figure, dir: string = figuresDir(), name
     out.png = join(dir, `${name}.png`);
     writeFileAtomic(out.png, Buffer.from(png, 'base64'));
   }
-  return out;
+  // a cell ending in `await exportFigure(fig)` shows this line, not the object's fields
+  return withFilesLine(out, `figure ${name}`);
 }

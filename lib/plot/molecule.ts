@@ -3,10 +3,10 @@ import { copyFileAtomic, writeFileAtomic } from '../files/atomic-write.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { projectRoot } from '../project/root.js';
-import { displayData, escapeHtml, inNotebook, newDisplayId } from '../report/display.js';
+import { displayData, escapeHtml, inNotebook, newDisplayId, withFilesLine } from '../report/display.js';
 import { figuresDir } from '../report/notebook.js';
 import { colorAt, type ColorStops } from './colors.js';
-import { withRendererPage } from './render.js';
+import { removeStaleImages, withRendererPage } from './render.js';
 import { figureOutput, injectScriptOnce } from './show.js';
 
 /**
@@ -169,7 +169,7 @@ export async function showMolecule(view: MoleculeView): Promise<void> {
     'text/html': `<div id="${id}" style="position:relative;width:${width}px;height:${height}px"></div>${view.caption ? `<p>${escapeHtml(view.caption)}</p>` : ''}
 <script type="text/javascript">(function(){var el=document.getElementById(${JSON.stringify(id)});var spec=${specJson(view)};
 if(window.rarelabDrawMolecule){window.rarelabDrawMolecule(el,spec);}
-else{el.textContent=${JSON.stringify(`${escapeHtml(label)}: 3Dmol.js is not loaded in this page (page reloaded?); run inject3Dmol({ force: true }) and show it again`)};}})();</script>`,
+else{el.textContent=${JSON.stringify(`${escapeHtml(label)}: 3Dmol.js is not loaded in this page (page reloaded?); run rl.inject3Dmol({ force: true }) and show it again`)};}})();</script>`,
     'text/plain': label,
   });
 }
@@ -194,8 +194,8 @@ export interface ExportedMolecule {
 
 /**
  * Writes <dir>/<name>.html (interactive; loads the 3Dmol-min.js copied once into dir's parent, i.e.
- * figures/3Dmol-min.js) and <name>.png (headless Chromium, twice the view's pixels; skipped with a one-line message
- * when there is none). dir defaults to figures/<notebook>/, name to view.name.
+ * figures/3Dmol-min.js) and <name>.png (headless Chromium, twice the view's pixels; when there is none, a one-line
+ * message, and a PNG of an earlier run under that name is removed). dir defaults to figures/<notebook>/, name to view.name.
  */
 export async function exportMolecule(view: MoleculeView, dir: string = figuresDir(), name: string | undefined = view.name): Promise<ExportedMolecule> {
   if (!name) throw new Error('exportMolecule: the view has no name; pass one, or give moleculeView a name');
@@ -208,6 +208,6 @@ export async function exportMolecule(view: MoleculeView, dir: string = figuresDi
   if (png !== null) {
     out.png = join(dir, `${name}.png`);
     writeFileAtomic(out.png, Buffer.from(png, 'base64'));
-  }
-  return out;
+  } else removeStaleImages(join(dir, name), ['png']);
+  return withFilesLine(out, `molecule ${name}`);
 }

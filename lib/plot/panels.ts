@@ -1,11 +1,10 @@
-import type { LayoutAxis } from 'plotly.js-dist-min';
-import { DEFAULT_HEIGHT, figure, type Figure, type PlotLayout, type PlotTrace } from './figure.js';
+import { DEFAULT_HEIGHT, figure, type AxisInput, type Figure, type LayoutInput, type PlotTrace } from './figure.js';
 
 export interface Panel {
   traces: PlotTrace[];
   title?: string;
-  xaxis?: Partial<LayoutAxis>;
-  yaxis?: Partial<LayoutAxis>;
+  xaxis?: AxisInput;
+  yaxis?: AxisInput;
 }
 
 const COLORED = new Set(['heatmap', 'contour']);
@@ -14,7 +13,7 @@ const COLORED = new Set(['heatmap', 'contour']);
  * Side-by-side panels in one figure (plotly subplots): panel k gets axes x{k+1}/y{k+1}, a title above
  * it, and the colour bars of its traces placed at its right edge instead of the figure's.
  */
-export function panels(list: Panel[], options: { name?: string; title?: string; width?: number; height?: number; gap?: number; layout?: PlotLayout } = {}): Figure {
+export function panels(list: Panel[], options: { name?: string; title?: string; width?: number; height?: number; gap?: number; layout?: LayoutInput } = {}): Figure {
   const n = list.length;
   if (n === 0) throw new Error('panels: need at least one panel');
   const gap = options.gap ?? 0.14;
@@ -42,5 +41,5 @@ export function panels(list: Panel[], options: { name?: string; title?: string; 
       data.push(tr as PlotTrace);
     }
   });
-  return figure(data, { ...(layout as PlotLayout), ...options.layout }, { name: options.name });
+  return figure(data, { ...(layout as LayoutInput), ...options.layout }, { name: options.name });
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { projectRoot } from '../project/root.js';
@@ -29,6 +29,10 @@ interface RendererState {
   queue: Promise<unknown>;
   idle: ReturnType<typeof setTimeout> | null;
   warned: boolean;
+  /** Why the last launch gave no browser (the one-line notice), until the next successful launch. */
+  unavailable: string | null;
+  /** Images of an earlier run removed because this run could not render them (see removeStaleImages). */
+  staleRemoved: string[];
 }
 
 /**
@@ -38,7 +42,7 @@ interface RendererState {
 function state(): RendererState {
   const key = Symbol.for('rarelab.plot.renderer');
   const g = globalThis as unknown as Record<symbol, RendererState | undefined>;
-  return (g[key] ??= { page: null, queue: Promise.resolve(), idle: null, warned: false });
+  return (g[key] ??= { page: null, queue: Promise.resolve(), idle: null, warned: false, unavailable: null, staleRemoved: [] });
 }
 
 function req(): NodeRequire {
@@ -58,11 +62,13 @@ export function chromiumPath(): string | null {
 
 async function launch(s: RendererState): Promise<RendererPage | null> {
   const exe = chromiumPath();
-  if (!exe) {
-    if (!s.warned) console.warn(`rarelab plot: no Chromium at ${process.env.RARELAB_CHROMIUM || '/usr/bin/chromium'} (apt-get install chromium, or set RARELAB_CHROMIUM); figures are written as HTML only`);
+  const none = (why: string): null => {
+    s.unavailable = why;
+    if (!s.warned) console.warn(`rarelab plot: ${why}; figures are written as HTML only`);
     s.warned = true;
     return null;
-  }
+  };
+  if (!exe) return none(`no Chromium at ${process.env.RARELAB_CHROMIUM || '/usr/bin/chromium'} (apt-get install chromium, or set RARELAB_CHROMIUM)`);
   const { chromium } = req()('playwright-core') as Playwright;
   try {
     // playwright gives each launch a fresh temporary user-data-dir and removes it on close.
@@ -70,20 +76,23 @@ async function launch(s: RendererState): Promise<RendererPage | null> {
     const page = await browser.newPage();
     await page.setContent('<!doctype html><html><body></body></html>');
     await page.addScriptTag({ path: plotlyPath() });
+    s.unavailable = null;
     return page;
   } catch (e) {
-    if (!s.warned) console.warn(`rarelab plot: Chromium at ${exe} did not start (${String((e as Error).message ?? e).split('\n')[0]}); figures are written as HTML only`);
-    s.warned = true;
-    return null;
+    return none(`Chromium at ${exe} did not start (${String((e as Error).message ?? e).split('\n')[0]})`);
   }
 }
 
-/** Closes the shared browser (if any) once pending figures are done; the next figure starts a new one. */
+/**
+ * Closes the shared browser (if any) once pending figures are done; the next figure starts a new one,
+ * or, when there is still none, prints the one-line notice again (once per run of figures, e.g. per notebook).
+ */
 export function closeBrowser(): Promise<void> {
   const s = state();
   const job = s.queue.then(async () => {
     if (s.idle) clearTimeout(s.idle);
     s.idle = null;
+    s.warned = false;
     const pending = s.page;
     s.page = null;
     const page = pending ? await pending.catch(() => null) : null;
@@ -91,6 +100,36 @@ export function closeBrowser(): Promise<void> {
   });
   s.queue = job.catch(() => undefined);
   return job;
+}
+
+/**
+ * Why this process could not render images (the notice printed, without its tail), or null when it could
+ * or has not tried; stays set until a browser starts.
+ */
+export function imagesUnavailable(): string | null {
+  return state().unavailable;
+}
+
+/**
+ * Removes `<base>.<ext>` for each extension if present: images written by an earlier run that this run
+ * could not render, which would otherwise sit next to the new HTML and data as if they matched them.
+ * The paths removed are remembered for the run's summary (staleImagesRemoved).
+ */
+export function removeStaleImages(base: string, exts: readonly string[]): void {
+  for (const ext of exts) {
+    const path = `${base}.${ext}`;
+    if (!existsSync(path)) continue;
+    rmSync(path);
+    state().staleRemoved.push(path);
+  }
+}
+
+/** Images removed by removeStaleImages in this process, in order; `clear` forgets them. */
+export function staleImagesRemoved(options: { clear?: boolean } = {}): string[] {
+  const s = state();
+  const out = [...s.staleRemoved];
+  if (options.clear) s.staleRemoved = [];
+  return out;
 }
 
 /**

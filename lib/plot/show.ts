@@ -70,7 +70,7 @@ export async function show(fig: Figure, options: { format?: ImageFormat } = {}):
     'text/html': `<div id="${id}" style="width:${width}px;height:${height}px"></div>
 <script type="text/javascript">(function(){var el=document.getElementById(${JSON.stringify(id)});var f=${json};
 if(window.Plotly){window.Plotly.newPlot(el,f.data,f.layout,f.config);}
-else{el.textContent=${JSON.stringify(`${escapeHtml(label)}: plotly.js is not loaded in this page (page reloaded?); run injectPlotly({ force: true }) and show it again`)};}})();</script>`,
+else{el.textContent=${JSON.stringify(`${escapeHtml(label)}: plotly.js is not loaded in this page (page reloaded?); run rl.injectPlotly({ force: true }) and show it again`)};}})();</script>`,
     'text/plain': label,
   });
 }

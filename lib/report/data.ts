@@ -1,6 +1,7 @@
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { join } from 'node:path';
 import { figuresDir } from './notebook.js';
+import { withFilesLine } from './display.js';
 
 export type DataValue = number | string | boolean | null;
 /** One object per row, or one array (plain or typed) per column. */
@@ -55,5 +56,5 @@ export function writeData(name: string, data: TableData, options: { dir?: string
   writeFileAtomic(csv, toCsv(data));
   const objects = rows.map((r) => Object.fromEntries(columns.map((c, j) => [c, r[j]])));
   writeFileAtomic(json, JSON.stringify(objects, null, 1) + '\n');
-  return { csv, json };
+  return withFilesLine({ csv, json }, `data ${name}`);
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { extname, isAbsolute, join, relative } from 'node:path';
 import { projectRoot } from '../project/root.js';
 
 /** Output data keyed by MIME type, e.g. `{ 'text/html': '<b>x</b>', 'text/plain': 'x' }`. */
@@ -51,6 +51,31 @@ export function displayData(data: MimeBundle, options: { id?: string; update?: b
     return;
   }
   write({ data, metadata: options.metadata ?? {}, transient: options.id ? { display_id: options.id } : {} }, options.update === true);
+}
+
+/**
+ * Gives a value that is returned for its data (file paths, a table row) a one-line form for people: what
+ * tslab prints when a notebook cell ends with it (`await rl.exportFigure(fig)`), instead of echoing the
+ * object's fields after the call. Non-enumerable, so JSON, Object.keys and equality checks are unaffected.
+ */
+export function withDisplayLine<T extends object>(value: T, line: string): T {
+  Object.defineProperty(value, Symbol.for('nodejs.util.inspect.custom'), { value: () => line, enumerable: false, configurable: true });
+  return value;
+}
+
+/**
+ * withDisplayLine for an object of written files (e.g. { html, svg, png } of one base name): shows as
+ * "<label>: figures/nb/x.html, .svg, .png".
+ */
+export function withFilesLine<T extends object>(files: T, label: string): T {
+  const [first, ...rest] = Object.values(files).filter((p): p is string => typeof p === 'string');
+  return withDisplayLine(files, `${label}: ${[first === undefined ? '(no files)' : displayPath(first), ...rest.map((p) => extname(p))].join(', ')}`);
+}
+
+/** A path as a notebook user reads it: relative to the working folder (the project) when inside it. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 export function escapeHtml(s: string): string {

@@ -1,6 +1,6 @@
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { join } from 'node:path';
-import { displayData, formatNumber, htmlTable, textTable } from './display.js';
+import { displayData, formatNumber, htmlTable, textTable, withDisplayLine } from './display.js';
 import { mode, type RunMode } from './mode.js';
 import { figuresDir } from './notebook.js';
 
@@ -129,7 +129,10 @@ export class ResultsTable {
       pass: row.pass === null ? null : row.pass && !failedValue, source: row.source,
     };
     this.rows.push(r);
-    return r;
+    // a cell ending in `table.close(...)` shows the row in one line, not its fields
+    const num = (v: number | string | null) => (typeof v === 'number' ? formatNumber(v) : String(v));
+    const beside = [r.paper === null ? '' : `paper ${num(r.paper)}`, r.tolerance === null ? '' : `tolerance ${num(r.tolerance)}`].filter(Boolean).join(', ');
+    return withDisplayLine(r, `${r.pass === null ? 'info' : r.pass ? 'pass' : 'FAIL'}: ${r.quantity} = ${num(r.ours)}${beside ? ` (${beside})` : ''}`);
   }
 
   /** True when every check passes (information rows do not count either way). */

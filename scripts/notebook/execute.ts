@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { inspect } from 'node:util';
+import { closeBrowser } from '../../lib/plot/render.js';
 import { projectRoot } from '../../lib/project/root.js';
 import { cellFailure, type CellFailure } from './failures.js';
 import { joinText, readNotebook, writeNotebook, type CodeCell, type DisplayDataOutput, type Notebook } from './nbformat.js';
 
 // The slice of tslab's internals we drive (tslab/dist/{converter,executor,jupyter}.js, tslab 1.0.x).
 interface Converter { close(): void }
-interface Executor { execute(src: string): Promise<boolean>; close(): void }
+interface Executor { execute(src: string): Promise<boolean>; interrupt(): void; close(): void }
 interface DisplayMessage { data: Record<string, string>; metadata: Record<string, unknown>; transient?: { display_id?: string } }
 interface TslabJupyter { lastWriteDisplayData: ((msg: DisplayMessage, update: boolean) => void) | null }
 
@@ -26,6 +27,14 @@ export interface ExecuteOptions {
   root?: string;
   /** Progress lines; default: written to stderr. */
   log?: (line: string) => void;
+  /**
+   * Seconds a cell may run; past it the cell is interrupted and fails ('timeout'). Only a cell that
+   * awaits can be interrupted here; one that blocks synchronously is stopped by the process running
+   * it (runNotebookIsolated). Default: no limit.
+   */
+  cellTimeout?: number;
+  /** Called as each code cell starts (ordinal from 1 among the code cells). */
+  onCellStart?: (cell: { ordinal: number; total: number; index: number; head: string }) => void;
 }
 
 export interface CellResult {
@@ -69,6 +78,9 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
 
   const req = createRequire(join(root, 'package.json'));
   (req(join(root, 'scripts', 'notebook', 'no-file-watch.cjs')) as { disableFileWatching(root: string): void }).disableFileWatching(root);
+  const { cellErrorText, cellErrorPrinter } = req(join(root, 'scripts', 'notebook', 'cell-errors.cjs')) as {
+    cellErrorText(err: unknown, root: string): string; cellErrorPrinter(root: string): (...a: unknown[]) => void;
+  };
   const { createConverter } = req('tslab/dist/converter.js') as { createConverter(o: { isJS: boolean; isBrowser: boolean }): Converter };
   const { createExecutor } = req('tslab/dist/executor.js') as { createExecutor(root: string, convs: unknown, con: { log: (...a: unknown[]) => void; error: (...a: unknown[]) => void }): Executor };
   const jupyter = req('tslab/dist/jupyter.js') as TslabJupyter;
@@ -78,6 +90,7 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
     env: Object.fromEntries(RUN_ENV.map((k) => [k, process.env[k]])),
     stdout: process.stdout.write,
     stderr: process.stderr.write,
+    exit: process.exit,
     display: jupyter.lastWriteDisplayData,
   };
   let current: CodeCell | null = null;
@@ -113,8 +126,9 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
       log(`[${name}]     ${msg.data['text/plain'] ?? ''}`);
     }
   };
-  const onRejection = (reason: unknown) => writeStream('stderr', `UnhandledPromiseRejection: ${inspect(reason)}\n`);
-  const onException = (err: unknown) => writeStream('stderr', `UncaughtException: ${inspect(err)}\n`);
+  const errorText = (e: unknown) => (e instanceof Error ? cellErrorText(e, root) : inspect(e));
+  const onRejection = (reason: unknown) => writeStream('stderr', `UnhandledPromiseRejection: ${errorText(reason)}\n`);
+  const onException = (err: unknown) => writeStream('stderr', `UncaughtException: ${errorText(err)}\n`);
   // Only our handler may see unhandled rejections while notebooks run: tfjs-backend-wasm's emscripten
   // glue, once initialised, adds one that rethrows (and an uncaughtException one that rethrows again),
   // which would kill this process on the first failing promise of a later cell.
@@ -122,6 +136,27 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
   const dropForeignHandlers = () => {
     for (const l of process.listeners('unhandledRejection')) if (l !== onRejection) process.off('unhandledRejection', l);
   };
+
+  // Each notebook starts its own run of figures: a fresh browser, and the no-browser notice in its own output.
+  await closeBrowser();
+  const cellTimeout = options.cellTimeout;
+  if (cellTimeout !== undefined && !(Number.isFinite(cellTimeout) && cellTimeout > 0)) {
+    throw new RangeError(`executeNotebook: cellTimeout must be a positive number of seconds, got ${cellTimeout}`);
+  }
+  // Faults a cell can cause that tslab does not see: set while it runs, they end it (see runCell).
+  let stop: { kind: string; text: string } | null = null;
+  const stopCell = (kind: string, text: string) => {
+    stop ??= { kind, text };
+    executor?.interrupt();
+  };
+  // process.exit in a cell would end the whole run without a summary: it throws in the cell instead.
+  const fakeExit = ((code?: number | string | null) => {
+    const call = `process.exit(${code ?? ''})`;
+    stop ??= { kind: 'process.exit', text: `the cell called ${call}; the runner does not let a notebook end the process (later cells and notebooks, and the summary, would be lost)` };
+    throw new Error(`${call} called by a cell`);
+  }) as typeof process.exit;
+  // A cell awaiting a promise that nothing can settle any more: Node would exit (code 13, no message).
+  const onBeforeExit = () => stopCell('never settles', 'the cell awaits a promise that never settles: nothing was left to run (no timer, I/O or worker) that could settle it');
 
   const t0 = performance.now();
   const cells: CellResult[] = [];
@@ -141,29 +176,44 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
     // tslab's converter takes the working directory as its rootDir, hence chdir first.
     converter = createConverter({ isJS: false, isBrowser: false });
     const conv = converter;
-    executor = createExecutor(root, { node: conv, get browser(): Converter { throw new Error('browser-mode cells are not supported'); }, close: () => conv.close() }, { log: console.log, error: console.error });
+    executor = createExecutor(root, { node: conv, get browser(): Converter { throw new Error('browser-mode cells are not supported'); }, close: () => conv.close() }, { log: console.log, error: cellErrorPrinter(root) });
 
     let count = 0;
     for (const [cell, index] of code) {
       const src = joinText(cell.source);
       const head = src.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 70) ?? '';
       log(`[${name}] cell ${cells.length + 1}/${code.length} (${((performance.now() - t0) / 1000).toFixed(1)} s): ${head}`);
+      options.onCellStart?.({ ordinal: cells.length + 1, total: code.length, index, head });
       cell.execution_count = ++count;
       current = cell;
       const tc = performance.now();
       process.stdout.write = hook('stdout');
       process.stderr.write = hook('stderr');
       let ok: boolean;
+      stop = null;
+      const timer = cellTimeout === undefined ? null : setTimeout(() => stopCell('timeout', `the cell ran longer than the cell timeout of ${cellTimeout} s and was interrupted`), cellTimeout * 1000);
+      timer?.unref(); // must not keep the process alive by itself: a cell that never settles is found sooner
+      process.exit = fakeExit;
+      process.on('beforeExit', onBeforeExit);
       try {
         ok = await executor.execute(src);
         await new Promise((r) => setImmediate(r)); // let unhandled rejections of this cell surface
       } finally {
+        if (timer) clearTimeout(timer);
+        process.off('beforeExit', onBeforeExit);
+        process.exit = saved.exit;
         dropForeignHandlers();
         process.stdout.write = saved.stdout;
         process.stderr.write = saved.stderr;
       }
       const found = cellFailure(cell, index);
-      if (!ok || found) {
+      const halted = stop as { kind: string; text: string } | null;
+      if (halted) {
+        // the runner's own account first, then what the cell printed (tslab's "Interrupted asynchronously", ...)
+        failure = { cell: index, kind: halted.kind, text: [halted.text, found?.text].filter(Boolean).join('\n') };
+        cell.outputs.push({ output_type: 'stream', name: 'stderr', text: `rarelab runner: ${halted.text}\n` });
+        ok = false;
+      } else if (!ok || found) {
         failure = found ?? { cell: index, kind: 'tslab reported failure', text: '' };
         ok = false;
       }
@@ -172,9 +222,11 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
     }
   } finally {
     current = null;
+    process.exit = saved.exit;
     process.stdout.write = saved.stdout;
     process.stderr.write = saved.stderr;
     executor?.close();
+    await closeBrowser().catch((e: unknown) => log(`[${name}] closing the figure browser failed: ${String(e)}`));
     jupyter.lastWriteDisplayData = saved.display;
     process.off('unhandledRejection', onRejection);
     process.setUncaughtExceptionCaptureCallback(null);

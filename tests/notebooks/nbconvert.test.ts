@@ -48,6 +48,17 @@ if (!jupyter) {
     assert.match(res.failures[0].text, /Error: deliberate runtime failure/);
   });
 
+  test('an error thrown in lib/ shows the message and the lib/ and cell frames only, as in the headless runner', async () => {
+    const res = await run('lib-error');
+    assert.is(res.ok, false);
+    assert.equal([res.failures[0].cell, res.failures[0].kind], [1, 'runtime error']);
+    const text = res.failures[0].text;
+    assert.match(text, /Error: figure: "a b" is not a usable file name/);
+    assert.match(text, /\n +at .*\/lib\/plot\/figure\.[jt]s:\d+:\d+\)\n +at named \(evalmachine\.<anonymous>:/);
+    assert.match(text, /\n +\.\.\. \d+ frames of Node, tslab and dependencies not shown/);
+    assert.not.match(text, /node:vm|tslab\/dist|kernel-start/);
+  });
+
   test('type error fails under nbconvert', async () => {
     const res = await run('type-error');
     assert.is(res.ok, false);

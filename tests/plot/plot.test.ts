@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chromiumPath, closeBrowser, colorAt, contour, exportFigure, figure, figureJson, heatmap, line, markers, panels, plotlyPath, quiver, renderImage, show, viridis } from '../../lib/plot/index.js';
+import { chromiumPath, closeBrowser, colorAt, contour, exportFigure, figure, figureJson, heatmap, imagesUnavailable, line, markers, panels, plotlyPath, quiver, renderImage, show, staleImagesRemoved, viridis } from '../../lib/plot/index.js';
 import { projectRoot } from '../../lib/project/root.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rarelab-plot-'));
@@ -17,6 +18,16 @@ test('figureJson turns typed arrays into arrays, keeps 7 significant digits, NaN
   assert.equal(j.data[0].y, [0.3333333, null]);
   assert.is(j.layout.width, 720);
   assert.throws(() => figure([], {}, { name: 'a b' }), /not a usable file name/);
+});
+
+test('layout titles: the plotly shorthand { title: "text" } is accepted (types and runtime) and sent as { text }', () => {
+  const f = figure([], { title: 'Fig. 1', xaxis: { title: 'x (nm)', range: [0, 1] }, yaxis: { title: { text: 'y', standoff: 4 } }, xaxis2: { title: 'x2' } });
+  assert.equal(f.layout.title, { text: 'Fig. 1' });
+  assert.equal(f.layout.xaxis, { title: { text: 'x (nm)' }, range: [0, 1] });
+  assert.equal(f.layout.yaxis, { title: { text: 'y', standoff: 4 } });
+  assert.equal((f.layout as Rec).xaxis2, { title: { text: 'x2' } });
+  const p = panels([{ traces: [], xaxis: { title: 'phi' } }], { layout: { title: 'both' } }) as Rec;
+  assert.equal([p.layout.title, p.layout.xaxis.title], [{ text: 'both' }, { text: 'phi' }]);
 });
 
 test('contour isolines: levels, no fill, line colour and dash; the field is reshaped like a heatmap', () => {
@@ -111,11 +122,24 @@ test('without a browser: one message, HTML only', async () => {
   try {
     const dir = join(tmp, 'nobrowser');
     mkdirSync(dir);
+    // images of an earlier run under the same name would no longer match the new HTML: removed
+    writeFileSync(join(dir, 'f.png'), 'old');
+    writeFileSync(join(dir, 'f.svg'), 'old');
+    writeFileSync(join(dir, 'g.png'), 'another figure');
+    staleImagesRemoved({ clear: true });
     const out = await exportFigure(figure([line([0, 0, 1, 1])], {}, { name: 'f' }), dir);
     assert.equal(Object.keys(out), ['html']);
     assert.is(await renderImage(figure([]), 'png'), null);
     assert.is(msgs.length, 1);
     assert.match(msgs[0], /no Chromium at \/nonexistent\/chromium .*figures are written as HTML only/);
+    assert.equal([existsSync(join(dir, 'f.png')), existsSync(join(dir, 'f.svg')), existsSync(join(dir, 'g.png'))], [false, false, true]);
+    assert.equal(staleImagesRemoved({ clear: true }), [join(dir, 'f.svg'), join(dir, 'f.png')]);
+    assert.match(imagesUnavailable() ?? '', /^no Chromium at \/nonexistent\/chromium /);
+    // the notice comes once per run of figures: again after closeBrowser (the runner closes it per notebook)
+    await closeBrowser();
+    await renderImage(figure([]), 'png');
+    await renderImage(figure([]), 'png');
+    assert.is(msgs.length, 2);
   } finally {
     console.warn = warn;
     if (old === undefined) delete process.env.RARELAB_CHROMIUM; else process.env.RARELAB_CHROMIUM = old;
@@ -128,6 +152,8 @@ test('exportFigure writes HTML with a shared plotly.min.js, and SVG/PNG of the l
   mkdirSync(dir);
   const fig = figure([line({ x: [0, 1, 2], y: [3, 1, 2] }, { name: 'curve' })], { width: 400, height: 300 }, { name: 'curve' });
   const out = await exportFigure(fig, dir);
+  // a cell ending in `await exportFigure(fig)` shows one line, not the object
+  assert.is(inspect(out), `figure curve: ${join(dir, 'curve.html')}${chromiumPath() ? ', .svg, .png' : ''}`);
   const html = readFileSync(out.html, 'utf8');
   assert.match(html, /<script src="\.\.\/plotly\.min\.js"><\/script>/);
   assert.match(html, /"x":\[0,1,2\],"y":\[3,1,2\]/);
@@ -163,6 +189,8 @@ test('show in a live notebook injects plotly.js once, then one interactive div p
     if (oldFig !== undefined) process.env.RARELAB_FIGURES = oldFig;
   }
   assert.is(outputs.length, 3);
+  // after a page reload the chart says how to re-send plotly.js, as a notebook calls it
+  assert.match(outputs[1]['text/html'], /plotly\.js is not loaded in this page \(page reloaded\?\); run rl\.injectPlotly\(\{ force: true \}\) and show it again/);
   assert.ok(outputs[0]['text/html'].length > statSync(plotlyPath()).size, 'the bundle, inline');
   assert.match(outputs[0]['text/html'], /^<script type="text\/javascript">\(function\(module, exports, define\)\{/);
   for (const o of outputs.slice(1)) {

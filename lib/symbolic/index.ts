@@ -2,3 +2,4 @@
 export * from './genome.js';
 export * from './evaluate.js';
 export * from './regressor.js';
+export * from './sweep.js';

@@ -2,20 +2,46 @@ import type { Potential } from './potential.js';
 import type { Rng } from '../dynamics/rng.js';
 
 /**
- * The AIMMD model landscape (Jung et al., SI Eq. 1), energies in kT (beta^-1), lengths dimensionless:
+ * The AIMMD model landscape (Jung et al., SI Eq. 1), lengths dimensionless:
  *   V(x, y) = sx x^6 + sy y^6 + eA exp(-aAx (x - xA)^2 - aAy (y - yA)^2) + eB exp(-aBx (x - xB)^2 - aBy (y - yB)^2)
- * with sx = 2, sy = 10, all alpha = 12, eA = eB = -7, A at (-0.75, -0.5), B at (0.75, 0.5) (SI text),
- * plus optional harmonic nuisance coordinates V_j = omega_j^2 x_j^2 / 2 (mass 1, omega in ns^-1).
- * Coordinates: [x, y, x_1 .. x_n].
+ * with all alpha = 12, A at (-0.75, -0.5), B at (0.75, 0.5) (SI text), plus optional harmonic nuisance
+ * coordinates x_j. Coordinates: [x, y, x_1 .. x_n]; masses 1.
+ *
+ * Two conventions for the energy unit, the same Boltzmann distribution in (x, y):
+ * - `'reduced'` (default): energies in kT, run at kT = 1: sx = 2, sy = 10, eA = eB = -7 (the SI's numbers),
+ *   nuisance V_j = omega_j^2 x_j^2 / 2 (main text).
+ * - `'authors'`: the units of the authors' public example (bio-phys/aimmd, examples/1_Toy_*_simple_setup:
+ *   openpathsampling's OuterWalls sigma = [0.2, 1.0], two Gaussians A = -0.7, alpha = 12, run at kT = 0.1),
+ *   i.e. the SI landscape times 0.1 (AIMMD_AUTHORS.kT). Their nuisance coordinates are openpathsampling
+ *   HarmonicOscillator terms with A = 1/2, whose energy is (1/2) A m omega^2 x^2 = omega_j^2 x_j^2 / 4, so
+ *   each oscillates at omega_j / sqrt(2). The two conventions differ in dynamics, not in the landscape:
+ *   scaling V and kT by 10 speeds Langevin dynamics up by sqrt(10) and lowers the friction in the
+ *   rescaled time to gamma / sqrt(10). The paper's <t_TP> ≈ 11 (566 steps of 0.02) is in the authors' units.
  */
+export type AimmdToyConvention = 'reduced' | 'authors';
+
 export interface AimmdToyOptions {
-  /** Angular frequencies of the nuisance oscillators (ns^-1); default none (the 2-D landscape). */
+  /** Angular frequencies omega_j of the nuisance oscillators; default none (the 2-D landscape). */
   frequencies?: ArrayLike<number>;
+  /** Energy unit convention (see AimmdToy); default 'reduced'. */
+  convention?: AimmdToyConvention;
+  /** Override the convention's wall and Gaussian parameters (in that convention's energy unit). */
   sigmaX?: number;
   sigmaY?: number;
   alpha?: number;
   epsilon?: number;
 }
+
+/** The authors' simulation settings (bio-phys/aimmd toy example; Materials & Methods A for dt, gamma). */
+export const AIMMD_AUTHORS = Object.freeze({
+  kT: 0.1,
+  dt: 0.02,
+  friction: 2.5,
+  /** omega of the first two nuisance oscillators (the rest uniform in [0, 10)). */
+  leadingFrequencies: Object.freeze([0.2, 0.5]) as readonly number[],
+  /** <t_TP> reported in the example: 566 steps of dt = 0.02. */
+  meanTransitionPathTime: 11.32,
+});
 
 export const AIMMD_STATE_A = [-0.75, -0.5] as const;
 export const AIMMD_STATE_B = [0.75, 0.5] as const;
@@ -28,15 +54,23 @@ export class AimmdToy implements Potential {
   private readonly sy: number;
   private readonly al: number;
   private readonly eps: number;
+  /** Stiffness of nuisance oscillator j: k_j = stiffness * omega_j^2 (1 reduced, 1/2 authors). */
+  private readonly stiffness: number;
+  readonly convention: AimmdToyConvention;
 
   constructor(options: AimmdToyOptions = {}) {
+    const conv = options.convention ?? 'reduced';
+    if (conv !== 'reduced' && conv !== 'authors') throw new RangeError(`AimmdToy: convention must be 'reduced' or 'authors', got ${String(conv)}`);
+    this.convention = conv;
+    const unit = conv === 'authors' ? AIMMD_AUTHORS.kT : 1;
     this.frequencies = Float64Array.from(options.frequencies ?? []);
     this.frequencies.forEach((w, j) => { if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`AimmdToy: frequency ${j} is ${w}; must be finite and non-negative`); });
     this.dim = 2 + this.frequencies.length;
-    this.sx = options.sigmaX ?? 2;
-    this.sy = options.sigmaY ?? 10;
+    this.sx = options.sigmaX ?? 2 * unit;
+    this.sy = options.sigmaY ?? 10 * unit;
     this.al = options.alpha ?? 12;
-    this.eps = options.epsilon ?? -7;
+    this.eps = options.epsilon ?? -7 * unit;
+    this.stiffness = conv === 'authors' ? 0.5 : 1;
   }
 
   energy(x: ArrayLike<number>, o = 0): number {
@@ -44,7 +78,7 @@ export class AimmdToy implements Potential {
     let v = this.sx * px ** 6 + this.sy * py ** 6
       + this.eps * Math.exp(-a * (px - AIMMD_STATE_A[0]) ** 2 - a * (py - AIMMD_STATE_A[1]) ** 2)
       + this.eps * Math.exp(-a * (px - AIMMD_STATE_B[0]) ** 2 - a * (py - AIMMD_STATE_B[1]) ** 2);
-    for (let j = 0; j < this.frequencies.length; j++) v += 0.5 * this.frequencies[j] ** 2 * x[o + 2 + j] ** 2;
+    for (let j = 0; j < this.frequencies.length; j++) v += 0.5 * this.stiffness * this.frequencies[j] ** 2 * x[o + 2 + j] ** 2;
     return v;
   }
 
@@ -60,7 +94,7 @@ export class AimmdToy implements Potential {
       f[o] = -(6 * this.sx * px ** 5 - 2 * a * (ax * gA + bx * gB));
       f[o + 1] = -(6 * this.sy * py ** 5 - 2 * a * (ay * gA + by * gB));
       for (let j = 0; j < om.length; j++) {
-        const q = x[o + 2 + j], w2 = om[j] * om[j];
+        const q = x[o + 2 + j], w2 = this.stiffness * om[j] * om[j];
         f[o + 2 + j] = -w2 * q;
         v += 0.5 * w2 * q * q;
       }
@@ -71,16 +105,17 @@ export class AimmdToy implements Potential {
 
 /**
  * Nuisance frequencies as in AIMMD Materials & Methods A: the first two with periods 2 pi / omega longer
- * than (default 5x) and comparable to (1x) the mean transition-path time tTP (ns), the rest uniform in
- * [0, omegaMax) ns^-1.
+ * than (default 5x) and comparable to (1x) the mean transition-path time tTP, the rest uniform in
+ * [0, omegaMax). `leading` gives the first ones explicitly instead (the authors' example: [0.2, 0.5],
+ * AIMMD_AUTHORS.leadingFrequencies).
  */
-export function aimmdNuisanceFrequencies(count: number, rng: Rng, options: { meanTransitionPathTime?: number; omegaMax?: number } = {}): Float64Array {
+export function aimmdNuisanceFrequencies(count: number, rng: Rng, options: { meanTransitionPathTime?: number; omegaMax?: number; leading?: readonly number[] } = {}): Float64Array {
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`aimmdNuisanceFrequencies: count must be a non-negative integer, got ${count}`);
   const tTP = options.meanTransitionPathTime ?? 11;
   const wMax = options.omegaMax ?? 10;
+  const lead = options.leading ?? [(2 * Math.PI) / (5 * tTP), (2 * Math.PI) / tTP];
+  lead.forEach((w, j) => { if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`aimmdNuisanceFrequencies: leading frequency ${j} is ${w}; must be finite and non-negative`); });
   const out = new Float64Array(count);
-  for (let j = 0; j < count; j++) {
-    out[j] = j === 0 ? (2 * Math.PI) / (5 * tTP) : j === 1 ? (2 * Math.PI) / tTP : rng.uniform(0, wMax);
-  }
+  for (let j = 0; j < count; j++) out[j] = j < lead.length ? lead[j] : rng.uniform(0, wMax);
   return out;
 }

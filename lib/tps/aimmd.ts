@@ -210,3 +210,24 @@ export function cumulativeCounts(records: readonly ShotRecord[]): { generated: F
   });
   return { generated, accepted };
 }
+
+/**
+ * Length in frames of the chain's current path after each move: the accepted trial path, or the previous
+ * path when the move was rejected. Averages over it weigh every path by the number of moves the chain
+ * keeps it, i.e. they are averages over the sampled transition-path ensemble (how the authors measure
+ * <t_TP>), not over the distinct accepted paths.
+ * @param acceptedFrames per move, the frames of the accepted path, 0 when rejected (TpsExperimentResult.acceptedFrames).
+ * @param initialFrames frames of the initial path (the current path before the first acceptance).
+ */
+export function chainPathFrames(acceptedFrames: ArrayLike<number>, initialFrames: number): Int32Array {
+  if (!Number.isInteger(initialFrames) || initialFrames < 2) throw new RangeError(`chainPathFrames: initialFrames must be an integer >= 2, got ${initialFrames}`);
+  const out = new Int32Array(acceptedFrames.length);
+  let current = initialFrames;
+  for (let i = 0; i < acceptedFrames.length; i++) {
+    const f = acceptedFrames[i];
+    if (f !== 0 && !(Number.isInteger(f) && f >= 2)) throw new RangeError(`chainPathFrames: move ${i} has ${f} accepted frames; expected 0 (rejected) or an integer >= 2`);
+    if (f !== 0) current = f;
+    out[i] = current;
+  }
+  return out;
+}

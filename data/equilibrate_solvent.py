@@ -24,6 +24,8 @@ import sys
 import numpy as np
 
 DATA = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, DATA)
+from solvent_reference import read_gro_xv  # noqa: E402
 SEED = 20240611
 
 
@@ -78,15 +80,6 @@ def main(d, npt_ps, nvt_ps):
               atom_lines, st.getPositions(asNumpy=True).value_in_unit(unit.nanometer), st.getVelocities(asNumpy=True).value_in_unit(unit.nanometer / unit.picosecond), box)
     with open(os.path.join(d, 'equilibration.json'), 'w') as f:
         json.dump(log, f, indent=1)
-
-
-def read_gro_xv(path):
-    lines = open(path).read().splitlines()
-    n = int(lines[1])
-    p1 = lines[2].index('.', 20)
-    w = lines[2].index('.', p1 + 1) - p1
-    rows = [[float(l[20 + k * w:20 + (k + 1) * w]) for k in range(6)] for l in lines[2:2 + n]]
-    return [r[:3] for r in rows], [r[3:] for r in rows], [float(v) for v in lines[2 + n].split()[:3]]
 
 
 def npt(d, ps):

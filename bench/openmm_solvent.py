@@ -7,24 +7,18 @@ H-bonds constrained, rigid water, LangevinMiddleIntegrator 300 K, friction 1/ps,
 Run with /usr/bin/python3 (Debian python3-simtk; the CPU platform needs libopenmm-plugins).
 """
 import json
+import os
 import sys
 import time
 
-
-def read_gro(path):
-    """Positions (nm) and box lengths of a .gro with any number of decimals (OpenMM's reader wants 3)."""
-    lines = open(path).read().splitlines()
-    n = int(lines[1])
-    p1 = lines[2].index('.', 20)
-    w = lines[2].index('.', p1 + 1) - p1
-    x = [[float(l[20 + k * w:20 + (k + 1) * w]) for k in range(3)] for l in lines[2:2 + n]]
-    return x, [float(v) for v in lines[2 + n].split()[:3]]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'data'))
+from solvent_reference import read_gro_xv  # noqa: E402
 
 
 def main(top_path, gro_path, include, ps_ref, ps_cpu):
     import openmm as mm
     from openmm import app, unit
-    x, box = read_gro(gro_path)
+    x, _, box = read_gro_xv(gro_path)
     positions = [mm.Vec3(*p) for p in x] * unit.nanometer
     vectors = [mm.Vec3(box[0], 0, 0), mm.Vec3(0, box[1], 0), mm.Vec3(0, 0, box[2])] * unit.nanometer
     top = app.GromacsTopFile(top_path, periodicBoxVectors=vectors, includeDir=include)

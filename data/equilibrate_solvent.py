@@ -10,6 +10,11 @@ rdtscp, so OpenMM is the engine that runs everywhere here).
       density every ps). PME r_c 1 nm, tolerance 5e-4, dispersion correction as in the paper's setup.
       Seeds: integrator 20240611, barostat 20240611. CPU platform (2 threads) if present, else Reference.
 
+  equilibrate_solvent.py npt DIR PS
+      continues from DIR/equilibrated.gro (positions, velocities, box) with PS ps of the same NPT
+      dynamics (seed 1) and prints the density every ps and its mean: the reference for
+      scripts/npt-density.ts (rarelab's barostat).
+
 Must be run with the Debian python (/usr/bin/python3).
 """
 import json
@@ -19,6 +24,8 @@ import sys
 import numpy as np
 
 DATA = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, DATA)
+from solvent_reference import read_gro_xv  # noqa: E402
 SEED = 20240611
 
 
@@ -75,7 +82,38 @@ def main(d, npt_ps, nvt_ps):
         json.dump(log, f, indent=1)
 
 
+def npt(d, ps):
+    import openmm as mm
+    from openmm import app, unit
+    x, v, box = read_gro_xv(os.path.join(d, 'equilibrated.gro'))
+    vectors = [mm.Vec3(box[0], 0, 0), mm.Vec3(0, box[1], 0), mm.Vec3(0, 0, box[2])] * unit.nanometer
+    top = app.GromacsTopFile(os.path.join(d, 'topol.top'), periodicBoxVectors=vectors, includeDir=os.path.join(DATA, 'forcefields'))
+    system = top.createSystem(nonbondedMethod=app.PME, nonbondedCutoff=1 * unit.nanometer, ewaldErrorTolerance=5e-4, constraints=app.HBonds, rigidWater=True)
+    baro = mm.MonteCarloBarostat(1 * unit.bar, 300 * unit.kelvin, 25)
+    baro.setRandomNumberSeed(1)
+    system.addForce(baro)
+    integ = mm.LangevinMiddleIntegrator(300 * unit.kelvin, 1 / unit.picosecond, 0.002 * unit.picoseconds)
+    integ.setRandomNumberSeed(1)
+    names = [mm.Platform.getPlatform(i).getName() for i in range(mm.Platform.getNumPlatforms())]
+    platform = mm.Platform.getPlatformByName('CPU' if 'CPU' in names else 'Reference')
+    ctx = mm.Context(system, integ, platform, {'Threads': '2'} if platform.getName() == 'CPU' else {})
+    ctx.setPeriodicBoxVectors(*vectors)
+    ctx.setPositions([mm.Vec3(*p) for p in x] * unit.nanometer)
+    ctx.setVelocities([mm.Vec3(*q) for q in v] * unit.nanometer / unit.picosecond)
+    mass = sum(system.getParticleMass(i).value_in_unit(unit.dalton) for i in range(system.getNumParticles()))
+    rho = []
+    for k in range(int(ps)):
+        integ.step(500)
+        b = ctx.getState().getPeriodicBoxVectors().value_in_unit(unit.nanometer)
+        rho.append(mass * 1.66053906660 / (b[0][0] * b[1][1] * b[2][2]))
+        print(k + 1, 'ps density %.1f' % rho[-1], flush=True)
+    print('mean density %.1f kg/m^3 over %d ps' % (sum(rho) / len(rho), len(rho)))
+
+
 if __name__ == '__main__':
-    if len(sys.argv) != 4:
+    if len(sys.argv) == 4 and sys.argv[1] == 'npt':
+        npt(sys.argv[2], float(sys.argv[3]))
+    elif len(sys.argv) == 4:
+        main(sys.argv[1], float(sys.argv[2]), float(sys.argv[3]))
+    else:
         raise SystemExit(__doc__)
-    main(sys.argv[1], float(sys.argv[2]), float(sys.argv[3]))

@@ -46,6 +46,19 @@ def read_gro(path):
     return first, frames, boxes
 
 
+def read_gro_xv(path):
+    """Positions, velocities (zeros when absent) and box lengths of the first frame of a .gro with any decimals."""
+    lines = open(path).read().splitlines()
+    n = int(lines[1])
+    p1 = lines[2].index('.', 20)
+    w = lines[2].index('.', p1 + 1) - p1
+    x, v = [], []
+    for l in lines[2:2 + n]:
+        x.append([float(l[20 + k * w:20 + (k + 1) * w]) for k in range(3)])
+        v.append([float(l[20 + k * w:20 + (k + 1) * w]) for k in range(3, 6)] if len(l) >= 20 + 6 * w else [0.0, 0.0, 0.0])
+    return x, v, [float(t) for t in lines[2 + n].split()[:3]]
+
+
 def frames(d, source, sigmas):
     atoms, (x0,), (box,) = read_gro(os.path.join(d, source))
     rng = np.random.default_rng(SEED)

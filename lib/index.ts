@@ -41,3 +41,4 @@ export * from './stats/correlation.js';
 export * from './stats/block-average.js';
 export * from './features/aligned-cartesian.js';
 export * from './features/pairwise-distances.js';
+export * from './enhanced/index.js';

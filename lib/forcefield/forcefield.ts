@@ -10,6 +10,15 @@ import type { ReadTopologyOptions, Topology } from './topology.js';
  */
 export const ONE_4PI_EPS0 = 138.93545764438198;
 
+/** Throws a RangeError unless x and f hold nWalkers configurations of nAtoms atoms (and energies room for nWalkers). */
+export function checkForceBuffers(name: string, nAtoms: number, x: Float64Array, f: Float64Array, nWalkers: number, energies?: Float64Array): void {
+  const need = nWalkers * 3 * nAtoms;
+  if (!Number.isInteger(nWalkers) || nWalkers < 1) throw new RangeError(`${name}: nWalkers must be a positive integer, got ${nWalkers}`);
+  if (x.length !== need) throw new RangeError(`${name}: positions have length ${x.length}, expected ${nWalkers} walkers x ${nAtoms} atoms x 3 = ${need}`);
+  if (f.length !== need) throw new RangeError(`${name}: force buffer has length ${f.length}, expected ${need}`);
+  if (energies && energies.length < nWalkers) throw new RangeError(`${name}: energies buffer has length ${energies.length}, expected at least ${nWalkers}`);
+}
+
 /** Potential energy split by term (kJ/mol). */
 export interface EnergyTerms {
   bond: number;
@@ -271,11 +280,7 @@ export class ForceField implements Potential {
   }
 
   forces(x: Float64Array, f: Float64Array, nWalkers: number, energies?: Float64Array): void {
-    const need = nWalkers * this.dim;
-    if (!Number.isInteger(nWalkers) || nWalkers < 1) throw new RangeError(`${this.name}: nWalkers must be a positive integer, got ${nWalkers}`);
-    if (x.length !== need) throw new RangeError(`${this.name}: positions have length ${x.length}, expected ${nWalkers} walkers x ${this.nAtoms} atoms x 3 = ${need}`);
-    if (f.length !== need) throw new RangeError(`${this.name}: force buffer has length ${f.length}, expected ${need}`);
-    if (energies && energies.length < nWalkers) throw new RangeError(`${this.name}: energies buffer has length ${energies.length}, expected at least ${nWalkers}`);
+    checkForceBuffers(this.name, this.nAtoms, x, f, nWalkers, energies);
     for (let w = 0; w < nWalkers; w++) {
       const o = w * this.dim;
       this.checkFinite(x, o, w);

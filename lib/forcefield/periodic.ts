@@ -1,6 +1,6 @@
 import type { Potential } from '../systems/potential.js';
-import { ForceField, ONE_4PI_EPS0 } from './forcefield.js';
-import type { ForceFieldOptions } from './forcefield.js';
+import { ForceField, ONE_4PI_EPS0, checkForceBuffers } from './forcefield.js';
+import type { ForceFieldOptions, EnergyTerms } from './forcefield.js';
 import type { Topology } from './topology.js';
 import { NeighborList } from './neighbor-list.js';
 import { PmeReciprocal, pmeParametersFromTolerance, PME_ORDER } from './pme.js';
@@ -47,14 +47,8 @@ export interface PeriodicOptions extends ForceFieldOptions {
   onWarning?: (message: string) => void;
 }
 
-/** Potential energy of a periodic system split by term (kJ/mol). */
-export interface PeriodicEnergyTerms {
-  bond: number;
-  angle: number;
-  proper: number;
-  improper: number;
-  lj14: number;
-  coulomb14: number;
+/** Potential energy of a periodic system split by term (kJ/mol): the bonded and 1-4 terms of EnergyTerms, then the periodic non-bonded ones. */
+export interface PeriodicEnergyTerms extends Omit<EnergyTerms, 'lj' | 'coulomb'> {
   /** Lennard-Jones within the cut-off. */
   lj: number;
   /** Long-range dispersion correction. */
@@ -67,7 +61,6 @@ export interface PeriodicEnergyTerms {
   coulombSelf: number;
   /** Excluded-pair correction -ke sum q_i q_j erf(alpha r)/r. */
   coulombExclusion: number;
-  total: number;
 }
 
 export const PERIODIC_ENERGY_TERMS = ['bond', 'angle', 'proper', 'improper', 'lj14', 'coulomb14', 'lj', 'ljDispersion', 'coulombReal', 'coulombReciprocal', 'coulombSelf', 'coulombExclusion', 'total'] as const;
@@ -268,10 +261,7 @@ export class PeriodicForceField implements Potential {
   }
 
   forces(x: Float64Array, f: Float64Array, nWalkers: number, energies?: Float64Array): void {
-    const need = nWalkers * this.dim;
-    if (!Number.isInteger(nWalkers) || nWalkers < 1) throw new RangeError(`${this.name}: nWalkers must be a positive integer, got ${nWalkers}`);
-    if (x.length !== need) throw new RangeError(`${this.name}: positions have length ${x.length}, expected ${nWalkers} walkers x ${this.nAtoms} atoms x 3 = ${need}`);
-    if (f.length !== need) throw new RangeError(`${this.name}: force buffer has length ${f.length}, expected ${need}`);
+    checkForceBuffers(this.name, this.nAtoms, x, f, nWalkers, energies);
     for (let w = 0; w < nWalkers; w++) {
       const o = w * this.dim;
       f.fill(0, o, o + this.dim);

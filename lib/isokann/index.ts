@@ -5,3 +5,4 @@ export * from './learner.js';
 export * from './muller-brown.js';
 export * from './adaptive.js';
 export * from './featurized.js';
+export * from './coverage.js';

@@ -3,3 +3,4 @@ export * from './msm.js';
 export * from './covariance.js';
 export * from './tica.js';
 export * from './autocorrelation.js';
+export * from './dihedral-msm.js';

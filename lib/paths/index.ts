@@ -3,3 +3,4 @@ export * from './reparametrize.js';
 export * from './distance.js';
 export * from './string.js';
 export * from './chi-mep.js';
+export * from './channels.js';

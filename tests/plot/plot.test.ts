@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chromiumPath, closeBrowser, colorAt, contour, exportFigure, figure, figureJson, heatmap, imagesUnavailable, line, markers, panels, plotlyPath, quiver, renderImage, show, staleImagesRemoved, viridis } from '../../lib/plot/index.js';
+import { chromiumPath, closeBrowser, colorAt, contour, exportFigure, figure, figureJson, heatmap, imagesUnavailable, line, markers, panels, plotlyPath, quiver, renderImage, show, stableSvgIds, staleImagesRemoved, viridis, withStableTraceUids } from '../../lib/plot/index.js';
 import { projectRoot } from '../../lib/project/root.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rarelab-plot-'));
@@ -163,7 +163,7 @@ test('exportFigure writes HTML with a shared plotly.min.js, and SVG/PNG of the l
     return;
   }
   const svg = readFileSync(out.svg!, 'utf8');
-  assert.match(svg, /^<svg [^>]*width="400" height="300"/);
+  assert.match(svg, /^<svg [^>]*height="300"[^>]*width="400"/);
   assert.match(svg, /class="scatterlayer/);
   const png = readFileSync(out.png!);
   assert.equal([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
@@ -171,6 +171,42 @@ test('exportFigure writes HTML with a shared plotly.min.js, and SVG/PNG of the l
   const again = await exportFigure({ ...fig, name: 'curve2' }, dir); // the same browser, reused
   assert.ok(existsSync(again.png!));
   await closeBrowser();
+});
+
+test('stableSvgIds: the random plot id becomes "fig" in ids and #references only; attributes sorted', () => {
+  const svg = '<svg><defs id="defs-49f0e1"><clipPath id="clip49f0e1xyplot"/><linearGradient id="g49f0e1-cbt0"/></defs>'
+    + '<g clip-path="url(#clip49f0e1xyplot)"><rect style="fill: url(\'#g49f0e1-cbt0\');"/><use xlink:href="#clip49f0e1xyplot"/>'
+    + '<path d="M49f0e1"/><text>49f0e1</text></g><defs id="topdefs-49f0e1"/></svg>';
+  assert.is(stableSvgIds(svg), '<svg><defs id="defs-fig"><clipPath id="clipfigxyplot"/><linearGradient id="gfig-cbt0"/></defs>'
+    + '<g clip-path="url(#clipfigxyplot)"><rect style="fill: url(\'#gfig-cbt0\');"/><use xlink:href="#clipfigxyplot"/>'
+    + '<path d="M49f0e1"/><text>49f0e1</text></g><defs id="topdefs-fig"/></svg>');
+  assert.is(stableSvgIds('<svg></svg>'), '<svg></svg>');
+  assert.is(stableSvgIds('<svg><rect y="2" class="bg" x="1"/><text b="1" a="x&quot;y">a="2" b</text></svg>'),
+    '<svg><rect class="bg" x="1" y="2"/><text a="x&quot;y" b="1">a="2" b</text></svg>');
+  const f = withStableTraceUids(figure([line([0, 0, 1, 1]), { type: 'scatter', uid: 'mine' }]));
+  assert.equal(f.data.map((t) => (t as Rec).uid), ['t0', 'mine']);
+});
+
+test('exportFigure: the same figure exported twice gives identical SVG and PNG files (no random ids)', async () => {
+  if (!chromiumPath()) {
+    console.log('  (no Chromium: SVG determinism not tested)');
+    return;
+  }
+  const z = [0, 1, 2, 3, 4, 5];
+  const fig = panels([
+    { title: 'a', traces: [heatmap({ x: [0, 1, 2], y: [0, 1], z }, { colorbarTitle: 'z' }), contour({ x: [0, 1, 2], y: [0, 1], z }, { linesOnly: true, showscale: false }), line([0, 0, 2, 1], { name: 'l' })] },
+    { title: 'b', traces: [markers([0, 0, 1, 1], { name: 'm' })] },
+  ], { name: 'twice', width: 700, height: 300, layout: { showlegend: true } });
+  const files = [];
+  for (const d of ['run1', 'run2']) {
+    mkdirSync(join(tmp, d));
+    const out = await exportFigure(fig, join(tmp, d));
+    files.push({ svg: readFileSync(out.svg!, 'utf8'), png: readFileSync(out.png!) });
+  }
+  await closeBrowser();
+  assert.ok(files[0].svg.includes('id="defs-fig"'));
+  assert.ok(files[0].svg === files[1].svg, 'identical SVG text');
+  assert.ok(files[0].png.equals(files[1].png), 'identical PNG bytes');
 });
 
 test('show in a live notebook injects plotly.js once, then one interactive div per figure', async () => {

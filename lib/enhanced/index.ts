@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './cv.js';
+export * from './mbar.js';
+export * from './umbrella.js';
+export * from './free-energy.js';

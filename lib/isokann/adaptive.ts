@@ -99,11 +99,13 @@ export async function fitAdaptive(learner: IsokannLearner, data: BurstData, samp
   const root = new Rng(seed);
   const feat = options.featurization;
   const trainingData = (d: BurstData) => (feat ? featurizeBursts(d, feat) : d);
+  // the featurised data of the current generation, computed once for training and for the report
+  let train = trainingData(data);
   const report = (generation: number) => {
     if (!options.onGeneration) return;
-    options.onGeneration({ generation, model, data, koopman: model.koopman(trainingData(data)) });
+    options.onGeneration({ generation, model, data, koopman: model.koopman(train) });
   };
-  let model = learner.fit(trainingData(data));
+  let model = learner.fit(train);
   report(0);
   for (let g = 1; g <= generations; g++) {
     try {
@@ -115,7 +117,8 @@ export async function fitAdaptive(learner: IsokannLearner, data: BurstData, samp
       pick.forEach((p, k) => x.set(ends.subarray(p * data.dim, (p + 1) * data.dim), k * data.dim));
       const fresh = await sample(x, newPoints, root.fork(2 * g + 1).seedInt());
       data = mergeBursts(data, fresh);
-      const next = later.fit(trainingData(data), { init: model });
+      train = trainingData(data);
+      const next = later.fit(train, { init: model });
       model.dispose();
       model = next;
     } catch (e) {

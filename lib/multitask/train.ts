@@ -185,7 +185,8 @@ export function trainMultitask(model: MultitaskModel, data: MultitaskData, optio
           if (!Number.isFinite(lv)) throw new RangeError(`trainMultitask: the loss became ${lv} at epoch ${ep + 1}; lower the learning rate`);
           optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
           tf.dispose([value, ...Object.values(grads)]);
-          const pv = tf.tidy(() => tf.stack(parts)).dataSync();
+          const stacked = tf.stack(parts), pv = stacked.dataSync();
+          stacked.dispose();
           terms.forEach((t, k) => { sums[t] = (sums[t] ?? 0) + pv[k]; });
         } finally {
           tf.dispose(parts);

@@ -130,7 +130,7 @@ export class PeriodicForceField implements Potential {
   private readonly C12: Float64Array;
   private readonly exI: Int32Array;
   private readonly exJ: Int32Array;
-  private readonly table: Float64Array; // [g, dg/dr] of erfc(alpha r) at r = k h
+  private readonly table: Float64Array; // cubic coefficients of erfc(alpha r) per interval of width h
   private readonly tableInvH: number;
   private readonly dispersionCoefficient: number; // E_disp = coefficient / V
   private readonly coulombShift: number; // erfc(alpha r_c) / r_c, or 0 without the Coulomb shift
@@ -138,6 +138,7 @@ export class PeriodicForceField implements Potential {
   private readonly selfEnergy: number;
   private readonly lists: NeighborList[] = [];
   private readonly exclusions: [number, number][];
+  private readonly molecules: Int32Array;
   private readonly terms = new Float64Array(13);
   private readonly scratchX: Float64Array;
   private readonly scratchF: Float64Array;
@@ -217,17 +218,20 @@ export class PeriodicForceField implements Potential {
     this.shiftedLj = shifted;
 
     this.exclusions = topology.exclusions;
+    this.molecules = Int32Array.from(topology.atoms, (a) => a.molecule);
     this.exI = Int32Array.from(topology.exclusions, (e) => e[0]);
     this.exJ = Int32Array.from(topology.exclusions, (e) => e[1]);
 
-    // erfc(alpha r) and its derivative at r = k h, k = 0..TABLE_INTERVALS
+    // erfc(alpha r) on each interval [k h, (k + 1) h], k = 0..TABLE_INTERVALS, as the coefficients of
+    // the cubic in t = r / h - k that matches value and derivative at both ends (cubic Hermite)
     const h = this.cutoff / TABLE_INTERVALS;
     this.tableInvH = 1 / h;
-    this.table = new Float64Array(2 * (TABLE_INTERVALS + 2));
-    for (let k = 0; k <= TABLE_INTERVALS + 1; k++) {
-      const r = k * h, ar = this.alpha * r;
-      this.table[2 * k] = erfc(ar);
-      this.table[2 * k + 1] = ((-2 * this.alpha) / Math.sqrt(Math.PI)) * Math.exp(-ar * ar);
+    this.table = new Float64Array(4 * (TABLE_INTERVALS + 1));
+    const g = (k: number) => erfc(this.alpha * k * h);
+    const dg = (k: number) => ((-2 * this.alpha * h) / Math.sqrt(Math.PI)) * Math.exp(-((this.alpha * k * h) ** 2));
+    for (let k = 0; k <= TABLE_INTERVALS; k++) {
+      const g0 = g(k), d0 = dg(k), g1 = g(k + 1), d1 = dg(k + 1);
+      this.table.set([g0, d0, 3 * (g1 - g0) - 2 * d0 - d1, 2 * (g0 - g1) + d0 + d1], 4 * k);
     }
     this.scratchX = new Float64Array(this.dim);
     this.scratchF = new Float64Array(this.dim);
@@ -262,7 +266,7 @@ export class PeriodicForceField implements Potential {
   }
 
   private list(w: number): NeighborList {
-    while (this.lists.length <= w) this.lists.push(new NeighborList(this.nAtoms, this.cutoff, this.neighborBuffer, this.exclusions));
+    while (this.lists.length <= w) this.lists.push(new NeighborList(this.nAtoms, this.cutoff, this.neighborBuffer, this.exclusions, this.molecules));
     return this.lists[w];
   }
 
@@ -356,27 +360,28 @@ export class PeriodicForceField implements Potential {
   private readonly pairEnergies = new Float64Array(2);
   private readonly pairSums = new Float64Array(3);
 
-  /** Real-space pair loop over the neighbour list (its own function so V8 optimises it on its own); energies into pairEnergies. */
+  /**
+   * Real-space pair loop over the neighbour list (its own function so V8 optimises it on its own);
+   * energies into pairEnergies. Each record carries its periodic shift: no minimum image here.
+   */
   private realSpace(x: Float64Array, o: number, f: Float64Array, fo: number, nl: NeighborList, walker: number): void {
-    const box = this.box, Lx = box[0], Ly = box[1], Lz = box[2], iLx = 1 / Lx, iLy = 1 / Ly, iLz = 1 / Lz;
     const rc2 = this.cutoff * this.cutoff, minR2 = OVERLAP_DISTANCE * OVERLAP_DISTANCE;
-    const start = nl.start, pairs = nl.pairs, typeOf = this.typeOf, nt = this.nTypes, C6 = this.C6, C12 = this.C12;
-    const qk = this.qk, q = this.charges, tab = this.table, invH = this.tableInvH, h = 1 / invH;
+    const recAtom = nl.recordAtom, recShift = nl.recordShift, recStart = nl.recordStart, pairs = nl.pairs;
+    const typeOf = this.typeOf, nt = this.nTypes, C6 = this.C6, C12 = this.C12;
+    const qk = this.qk, q = this.charges, tab = this.table, invH = this.tableInvH;
     let eLj = 0, eReal = 0, sC12 = 0, sC6 = 0, sQQ = 0;
-    for (let i = 0, n = this.nAtoms; i < n; i++) {
-      const xi = x[o + 3 * i], yi = x[o + 3 * i + 1], zi = x[o + 3 * i + 2];
+    for (let r = 0, nr = nl.count; r < nr; r++) {
+      const i = recAtom[r], oi = o + 3 * i;
+      const xi = x[oi] - recShift[3 * r], yi = x[oi + 1] - recShift[3 * r + 1], zi = x[oi + 2] - recShift[3 * r + 2];
       const ti = typeOf[i] * nt, qi = qk[i];
       let fxi = 0, fyi = 0, fzi = 0;
-      for (let p = start[i], pe = start[i + 1]; p < pe; p++) {
+      for (let p = recStart[r], pe = recStart[r + 1]; p < pe; p++) {
         const j = pairs[p], oj = o + 3 * j;
-        let dx = xi - x[oj], dy = yi - x[oj + 1], dz = zi - x[oj + 2];
-        dx -= Lx * Math.floor(dx * iLx + 0.5);
-        dy -= Ly * Math.floor(dy * iLy + 0.5);
-        dz -= Lz * Math.floor(dz * iLz + 0.5);
+        const dx = xi - x[oj], dy = yi - x[oj + 1], dz = zi - x[oj + 2];
         const r2 = dx * dx + dy * dy + dz * dz;
         if (r2 >= rc2) continue;
         if (r2 < minR2) this.overlap(i, j, Math.sqrt(r2), walker);
-        const ir2 = 1 / r2, r = Math.sqrt(r2), ir = 1 / r;
+        const ir2 = 1 / r2;
         const tt = typeOf[j] + ti, c12 = C12[tt];
         let s = 0;
         if (c12 !== 0) {
@@ -389,12 +394,11 @@ export class PeriodicForceField implements Potential {
         }
         const qq = qi * q[j];
         if (qq !== 0) {
-          // cubic Hermite interpolation of erfc(alpha r) on [k h, (k + 1) h]
-          const u = r * invH, k = u | 0, t = u - k, b = 2 * k;
-          const g0 = tab[b], d0 = tab[b + 1] * h, g1 = tab[b + 2], d1 = tab[b + 3] * h;
-          const t2 = t * t, t3 = t2 * t;
-          const g = (2 * t3 - 3 * t2 + 1) * g0 + (t3 - 2 * t2 + t) * d0 + (-2 * t3 + 3 * t2) * g1 + (t3 - t2) * d1;
-          const dg = ((6 * t2 - 6 * t) * g0 + (3 * t2 - 4 * t + 1) * d0 + (-6 * t2 + 6 * t) * g1 + (3 * t2 - 2 * t) * d1) * invH;
+          // erfc(alpha r) on [k h, (k + 1) h] as the cubic c0 + c1 t + c2 t^2 + c3 t^3 (cubic Hermite)
+          const ir = Math.sqrt(ir2), u = r2 * ir * invH, k = u | 0, t = u - k, c = 4 * k;
+          const c1 = tab[c + 1], c2 = tab[c + 2], c3 = tab[c + 3];
+          const g = tab[c] + t * (c1 + t * (c2 + t * c3));
+          const dg = (c1 + t * (2 * c2 + 3 * t * c3)) * invH;
           eReal += qq * g * ir;
           sQQ += qq;
           s += qq * (g * ir - dg) * ir2;

@@ -53,8 +53,9 @@ export function checkMoleculeOverlaps(topology: Topology, positions: Float64Arra
   const list = new NeighborList(n, minDistance, 0, topology.exclusions);
   list.update(positions, 0, L);
   let best = Infinity, bi = -1, bj = -1;
-  for (let i = 0; i < n; i++) {
-    for (let p = list.start[i]; p < list.start[i + 1]; p++) {
+  for (let rec = 0; rec < list.count; rec++) {
+    const i = list.recordAtom[rec];
+    for (let p = list.recordStart[rec]; p < list.recordStart[rec + 1]; p++) {
       const j = list.pairs[p];
       if (topology.atoms[i].molecule === topology.atoms[j].molecule) continue;
       const d = [0, 1, 2].map((k) => {

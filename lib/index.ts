@@ -43,4 +43,5 @@ export * from './stats/block-average.js';
 export * from './features/aligned-cartesian.js';
 export * from './features/pairwise-distances.js';
 export * from './enhanced/index.js';
+export * from './features/pair-pmf.js';
 export * from './multitask/index.js';

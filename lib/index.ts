@@ -45,3 +45,5 @@ export * from './features/pairwise-distances.js';
 export * from './enhanced/index.js';
 export * from './features/pair-pmf.js';
 export * from './multitask/index.js';
+export * from './features/rdf.js';
+export * from './dynamics/npt.js';

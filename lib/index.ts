@@ -42,3 +42,4 @@ export * from './stats/block-average.js';
 export * from './features/aligned-cartesian.js';
 export * from './features/pairwise-distances.js';
 export * from './enhanced/index.js';
+export * from './lss/index.js';

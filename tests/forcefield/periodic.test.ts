@@ -76,6 +76,44 @@ test('neighbour list: small moves reuse it, a move beyond half the buffer rebuil
   assert.is(list.builds, 3);
 });
 
+test('neighbour list: every non-excluded pair within the cut-off (minimum image, brute force) is listed exactly once with its shift, also with molecules broken across the box and unwrapped by whole boxes', () => {
+  const L = [2.2, 2.2, 2.2], rc = 1, mol = water.atoms.map((a) => a.molecule);
+  const x = Float64Array.from(waterX);
+  for (let a = 0; a < 9; a++) x[a] += [3 * 2.2, -2.2, 0][a % 3]; // waters 0-2 moved by box vectors
+  for (let m = 3; m < 348; m += 7) x[9 * m + 3] -= 2.2; // a hydrogen of every 7th water put one box away
+  const excluded = new Set(water.exclusions.map(([i, j]) => `${Math.min(i, j)} ${Math.max(i, j)}`));
+  const n = water.atoms.length, brute = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (excluded.has(`${i} ${j}`)) continue;
+      let r2 = 0;
+      for (let d = 0; d < 3; d++) {
+        const v = x[3 * i + d] - x[3 * j + d];
+        r2 += (v - L[d] * Math.round(v / L[d])) ** 2;
+      }
+      if (r2 < rc * rc) brute.add(`${i} ${j}`);
+    }
+  }
+  for (const buffer of [0, 0.1]) {
+    const nl = new NeighborList(n, rc, buffer, water.exclusions, mol);
+    nl.update(x, 0, Float64Array.from(L));
+    const listed = new Map<string, number>();
+    for (let r = 0; r < nl.count; r++) {
+      const a = nl.recordAtom[r];
+      for (let p = nl.recordStart[r]; p < nl.recordStart[r + 1]; p++) {
+        const b = nl.pairs[p];
+        let r2 = 0;
+        for (let d = 0; d < 3; d++) r2 += (x[3 * a + d] - x[3 * b + d] - nl.recordShift[3 * r + d]) ** 2;
+        if (r2 >= rc * rc) continue;
+        const key = `${Math.min(a, b)} ${Math.max(a, b)}`;
+        listed.set(key, (listed.get(key) ?? 0) + 1);
+      }
+    }
+    assert.is(listed.size, brute.size, `buffer ${buffer}`);
+    for (const k of brute) assert.is(listed.get(k), 1, `pair ${k}`);
+  }
+});
+
 test('bad input: box smaller than twice the cut-off, triclinic box, water without [ settles ], net charge (warning), overlapping atoms', () => {
   assert.throws(() => new PeriodicForceField(water, { box: [2.2, 1.9, 2.2] }), (e: Error) => e instanceof PeriodicBoxError && /box \(2.2000 x 1.9000 x 2.2000 nm\) is smaller than twice the cut-off \(2 x 1 nm\)/.test(e.message));
   assert.throws(() => new PeriodicForceField(water, { box: [2.2, 0, 0, 0.5, 2.2, 0, 0, 0, 2.2] }), /triclinic boxes are not supported/);

@@ -47,3 +47,4 @@ export * from './features/pair-pmf.js';
 export * from './multitask/index.js';
 export * from './features/rdf.js';
 export * from './dynamics/npt.js';
+export * from './lss/index.js';

@@ -48,3 +48,5 @@ export * from './multitask/index.js';
 export * from './features/rdf.js';
 export * from './dynamics/npt.js';
 export * from './lss/index.js';
+export * from './stats/drift.js';
+export * from './dynamics/nve.js';

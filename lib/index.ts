@@ -46,3 +46,5 @@ export * from './enhanced/index.js';
 export * from './features/pair-pmf.js';
 export * from './multitask/index.js';
 export * from './lss/index.js';
+export * from './systems/four-well.js';
+export * from './stats/total-variation.js';

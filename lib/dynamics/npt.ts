@@ -156,7 +156,6 @@ export function runNpt(system: NptSystem, options: NptOptions): NptResult {
     for (const a of frameAtoms) frames.push(x[3 * a], x[3 * a + 1], x[3 * a + 2]);
     boxes.push(ff.box[0], ff.box[1], ff.box[2]);
     done = k + 1;
-    options.onProgress?.(done * frameEveryPs, densities[densities.length - 1]);
     if (ck && done % ckEvery === 0 && done < intervals) {
       const c: NptCheckpoint = {
         format: 'rarelab.npt', settings: JSON.parse(JSON.stringify(settings, (_k, val) => (ArrayBuffer.isView(val) ? Array.from(val as Int32Array) : val))), intervals: done,
@@ -166,6 +165,7 @@ export function runNpt(system: NptSystem, options: NptOptions): NptResult {
       };
       writeFileAtomic(ck, JSON.stringify(c));
     }
+    options.onProgress?.(done * frameEveryPs, densities[densities.length - 1]);
   }
   return {
     densities: Float64Array.from(densities), frames: Float64Array.from(frames), boxes: Float64Array.from(boxes),

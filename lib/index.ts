@@ -50,3 +50,5 @@ export * from './dynamics/npt.js';
 export * from './lss/index.js';
 export * from './stats/drift.js';
 export * from './dynamics/nve.js';
+export * from './systems/four-well.js';
+export * from './stats/total-variation.js';

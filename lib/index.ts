@@ -45,3 +45,8 @@ export * from './features/pairwise-distances.js';
 export * from './enhanced/index.js';
 export * from './features/pair-pmf.js';
 export * from './multitask/index.js';
+export * from './features/rdf.js';
+export * from './dynamics/npt.js';
+export * from './lss/index.js';
+export * from './systems/four-well.js';
+export * from './stats/total-variation.js';

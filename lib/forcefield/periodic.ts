@@ -1,5 +1,5 @@
 import type { Potential } from '../systems/potential.js';
-import { ForceField, ONE_4PI_EPS0, checkForceBuffers } from './forcefield.js';
+import { ForceField, ONE_4PI_EPS0, checkForceBuffers, CoincidentAtomsError, COINCIDENT_ATOMS_NM } from './forcefield.js';
 import type { ForceFieldOptions, EnergyTerms } from './forcefield.js';
 import type { Topology } from './topology.js';
 import { NeighborList } from './neighbor-list.js';
@@ -337,10 +337,9 @@ export class PeriodicForceField implements Potential {
       dy -= Ly * Math.round(dy / Ly);
       dz -= Lz * Math.round(dz / Lz);
       const r2 = dx * dx + dy * dy + dz * dz;
-      if (r2 < 1e-20) {
-        eExcl -= qq * c; // limit erf(a r)/r -> 2a/sqrt(pi)
-        continue;
-      }
+      // an excluded pair (same water, bonded neighbours) on one point: no term catches it otherwise
+      // (SETTLE waters have no bonds and erf(a r)/r has a finite limit)
+      if (r2 < COINCIDENT_ATOMS_NM * COINCIDENT_ATOMS_NM) this.overlap(i, j, Math.sqrt(r2), walker);
       const r = Math.sqrt(r2), ir = 1 / r;
       const ef = erf(a * r);
       eExcl -= qq * ef * ir;
@@ -436,7 +435,8 @@ export class PeriodicForceField implements Potential {
   private overlap(i: number, j: number, r: number, walker: number): never {
     const at = this.topology.atoms;
     const d = (k: number) => `atom ${k + 1} (${at[k].resName}${at[k].residueIndex + 1} ${at[k].name})`;
-    throw new RangeError(`${this.name}: ${d(i)} and ${d(j)}${walker > 0 ? ` of walker ${walker}` : ''} overlap: ${r.toExponential(3)} nm apart (minimum image), closer than ${OVERLAP_DISTANCE} nm`);
+    const limit = r < COINCIDENT_ATOMS_NM ? `${COINCIDENT_ATOMS_NM} nm (coincident: energy and forces are undefined)` : `${OVERLAP_DISTANCE} nm`;
+    throw new CoincidentAtomsError(`${this.name}: ${d(i)} and ${d(j)}${walker > 0 ? ` of walker ${walker}` : ''} overlap: ${r.toExponential(3)} nm apart (minimum image), closer than ${limit}; check the structure (a duplicated atom or molecule?)`, [i, j], r, walker);
   }
 }
 

@@ -13,6 +13,15 @@
       bonded terms, the non-bonded direct-space group (LJ, LJ dispersion correction, real-space
       Coulomb, self and exclusion terms and 1-4 pairs), the PME reciprocal energy, the dispersion
       correction alone, and the total forces of the first NFORCES frames (default 2).
+  solvent_reference.py shift DIR
+      the potential-shift modifiers (GROMACS vdw-modifier / coulomb-modifier = Potential-shift) on every
+      frame of DIR/frames.gro, with OpenMM's own pair search: a System holding only two
+      CustomNonbondedForces (CutoffPeriodic, r_c 1 nm, every NonbondedForce exception excluded) with
+      the energies 4 eps ((sig/r)^12 - (sig/r)^6) - 4 eps ((sig/r_c)^12 - (sig/r_c)^6) (Lorentz-Berthelot)
+      and ke q1 q2 (erfc(alpha r)/r - erfc(alpha r_c)/r_c) (alpha from DIR/reference.json), Reference
+      platform -> DIR/shift-reference.json: per frame both energies, and the
+      dispersion correction with the shift restored inside r_c, summed directly over all N (N + 1) / 2
+      atom pairs i <= j (OpenMM's averaging) of 2 pi / V (4 C12 / (9 r_c^9) - 2 C6 / (3 r_c^3)) x 2.
 
 Must be run with the Debian python (/usr/bin/python3: openmm 7.7).
 """
@@ -129,9 +138,79 @@ def reference(d, nforces):
     print(os.path.basename(d), json.dumps({k: v for k, v in ref.items() if k != 'frames'}), [round(fr['total'], 6) for fr in out_frames])
 
 
+def shift(d):
+    import openmm as mm
+    from openmm import app, unit
+    _, xs, boxes = read_gro(os.path.join(d, 'frames.gro'))
+    box = boxes[0]
+    alpha = json.load(open(os.path.join(d, 'reference.json')))['alpha']
+    vectors = [mm.Vec3(box[0], 0, 0), mm.Vec3(0, box[1], 0), mm.Vec3(0, 0, box[2])]
+    top = app.GromacsTopFile(os.path.join(d, 'topol.top'), periodicBoxVectors=vectors, includeDir=os.path.join(DATA, 'forcefields'))
+    full = top.createSystem(nonbondedMethod=app.PME, nonbondedCutoff=CUTOFF * unit.nanometer, ewaldErrorTolerance=TOL)
+    nb = [f for f in full.getForces() if isinstance(f, mm.NonbondedForce)][0]
+    rc = CUTOFF
+    system = mm.System()
+    system.setDefaultPeriodicBoxVectors(*vectors)
+    lj = mm.CustomNonbondedForce('4*eps*((sig/r)^12 - (sig/r)^6) - 4*eps*((sig/rc)^12 - (sig/rc)^6); sig = 0.5*(sig1 + sig2); eps = sqrt(eps1*eps2)')
+    lj.addGlobalParameter('rc', rc)
+    lj.addPerParticleParameter('sig')
+    lj.addPerParticleParameter('eps')
+    coul = mm.CustomNonbondedForce('138.93545764438198*q1*q2*(erfc(alpha*r)/r - erfc(alpha*rc)/rc)')
+    coul.addGlobalParameter('rc', rc)
+    coul.addGlobalParameter('alpha', alpha)
+    coul.addPerParticleParameter('q')
+    sig, eps, q = [], [], []
+    for i in range(nb.getNumParticles()):
+        qi, si, ei = nb.getParticleParameters(i)
+        system.addParticle(full.getParticleMass(i))
+        sig.append(si.value_in_unit(unit.nanometer))
+        eps.append(ei.value_in_unit(unit.kilojoule_per_mole))
+        q.append(qi.value_in_unit(unit.elementary_charge))
+        lj.addParticle([sig[-1], eps[-1]])
+        coul.addParticle([q[-1]])
+    for k in range(nb.getNumExceptions()):
+        i, j = nb.getExceptionParameters(k)[:2]
+        lj.addExclusion(i, j)
+        coul.addExclusion(i, j)
+    for g, f in enumerate((lj, coul)):
+        f.setNonbondedMethod(mm.CustomNonbondedForce.CutoffPeriodic)
+        f.setCutoffDistance(rc)
+        f.setForceGroup(g)
+        system.addForce(f)
+    ctx = mm.Context(system, mm.VerletIntegrator(0.001), mm.Platform.getPlatformByName('Reference'))
+    out = []
+    for fi, x in enumerate(xs):
+        ctx.setPositions(x)
+        fr = {'lj': ctx.getState(getEnergy=True, groups={0}).getPotentialEnergy().value_in_unit(unit.kilojoule_per_mole),
+              'coulombReal': ctx.getState(getEnergy=True, groups={1}).getPotentialEnergy().value_in_unit(unit.kilojoule_per_mole)}
+        out.append(fr)
+    # dispersion correction with the shift restored inside r_c, pair by pair (i <= j, OpenMM's count)
+    sig, eps = np.array(sig), np.array(eps)
+    n = len(sig)
+    c6sum = c12sum = 0.0
+    for i in range(n):
+        s = 0.5 * (sig[i] + sig[i:])
+        e = np.sqrt(eps[i] * eps[i:])
+        c6sum += np.sum(4 * e * s ** 6)
+        c12sum += np.sum(4 * e * s ** 12)
+    npairs = n * (n + 1) / 2
+    vol = box[0] * box[1] * box[2]
+    # pair density N^2 / (2 V) times the mean per-pair integral: r > r_c of 4 pi r^2 V(r), plus
+    # r < r_c of 4 pi r^2 V(r_c) (the constant the shift removed)
+    per_pair = (4 * np.pi * (c12sum / npairs) * (1 / (9 * rc ** 9) + 1 / (3 * rc ** 9))
+                - 4 * np.pi * (c6sum / npairs) * (1 / (3 * rc ** 3) + 1 / (3 * rc ** 3)))
+    disp = n * n / (2 * vol) * per_pair
+    ref = {'openmm': mm.__version__, 'platform': 'Reference', 'box': box, 'alpha': alpha, 'cutoff': rc, 'frames': out, 'dispersionCorrectionShifted': disp}
+    with open(os.path.join(d, 'shift-reference.json'), 'w') as f:
+        json.dump(ref, f, indent=1)
+    print(os.path.basename(d), [(round(fr['lj'], 6), round(fr['coulombReal'], 6)) for fr in out], 'dispersion (shifted)', disp)
+
+
 if __name__ == '__main__':
     if sys.argv[1] == 'frames':
         frames(sys.argv[2], sys.argv[3], [float(s) for s in sys.argv[4:]])
+    elif sys.argv[1] == 'shift':
+        shift(sys.argv[2])
     elif sys.argv[1] == 'reference':
         reference(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 2)
     else:

@@ -32,6 +32,22 @@ export const ALANINE_DIPEPTIDE_BASINS: Readonly<Record<'C7eq' | 'C5' | 'C7ax', R
   C7ax: { phi: [20, 110], psi: [-120, 0] },
 };
 
+/**
+ * Alanine dipeptide in water: the alpha_R, PII/beta and alpha_L regions (AIMMD paper's solvated
+ * system; in water alpha_R is a basin of its own, which it is not in vacuum). phi < 0 is split by psi
+ * at 50 and -120 degrees into alpha_R (-120 <= psi < 50) and PII/beta (the rest, through psi = 180);
+ * alpha_L takes phi > 0 with -120 <= psi < 120 (the alpha_L minimum near (60, 40) and the C7ax region).
+ * The boxes are ours, following the usual reading of the solvated map (alpha_R, PII and beta share
+ * phi < 0 and are told apart by psi; alpha_L lies at phi > 0); PII and beta are one region here
+ * because they interconvert within picoseconds. The leftover phi > 0, |psi| >= 120 corner is 'other'.
+ * data/solvent_runs.py copies these boxes (a test checks they agree).
+ */
+export const ALANINE_DIPEPTIDE_WATER_BASINS: Readonly<Record<'alphaR' | 'PIIbeta' | 'alphaL', RamachandranBox>> = {
+  alphaR: { phi: [-180, 0], psi: [-120, 50] },
+  PIIbeta: { phi: [-180, 0], psi: [50, -120] },
+  alphaL: { phi: [0, 180], psi: [-120, 120] },
+};
+
 function checkRange(r: AngleRange, what: string): void {
   if (!Array.isArray(r) || r.length !== 2 || !Number.isFinite(r[0]) || !Number.isFinite(r[1])) {
     throw new RangeError(`${what}: an angle range is [lo, hi] in degrees, got ${JSON.stringify(r)}`);

@@ -1,5 +1,5 @@
 import type { Potential } from '../systems/potential.js';
-import { ForceField, ONE_4PI_EPS0, checkForceBuffers } from './forcefield.js';
+import { ForceField, ONE_4PI_EPS0, checkForceBuffers, CoincidentAtomsError, COINCIDENT_ATOMS_NM } from './forcefield.js';
 import type { ForceFieldOptions, EnergyTerms } from './forcefield.js';
 import type { Topology } from './topology.js';
 import { NeighborList } from './neighbor-list.js';
@@ -13,7 +13,7 @@ import { erf, erfc } from './erfc.js';
  *
  * - bonded terms and scaled 1-4 pairs from ForceField (molecules must be whole: these terms do not
  *   use the minimum image, as OpenMM's bonded forces do not);
- * - Lennard-Jones between non-excluded pairs within the cut-off r_c, plainly truncated (no shift), plus
+ * - Lennard-Jones between non-excluded pairs within the cut-off r_c, plainly truncated (or shifted to zero at r_c, ljModifier), plus
  *   the long-range dispersion correction E = 8 pi N^2 / V (<eps sigma^12> / (9 r_c^9) - <eps sigma^6> /
  *   (3 r_c^3)) averaged over all N (N + 1) / 2 atom pairs of LJ classes (Allen & Tildesley eq. 2.144;
  *   OpenMM NonbondedForceImpl::calcDispersionCorrection);
@@ -41,19 +41,35 @@ export interface PeriodicOptions extends ForceFieldOptions {
   pme?: PmeParameters;
   /** Long-range dispersion correction; default true. */
   dispersionCorrection?: boolean;
+  /**
+   * Lennard-Jones at the cut-off: 'none' (plain truncation, OpenMM's NonbondedForce; default) or
+   * 'potential-shift' (GROMACS `vdw-modifier = Potential-shift`): V(r) - V(r_c) within r_c, the same
+   * forces, no energy jump when a pair crosses r_c; the dispersion correction then also restores the
+   * shift inside the cut-off, as GROMACS does.
+   */
+  ljModifier?: CutoffModifier;
+  /**
+   * Real-space Coulomb at the cut-off: 'none' (OpenMM; default) or 'potential-shift' (GROMACS
+   * `coulomb-modifier = Potential-shift`): ke q_i q_j (erfc(alpha r)/r - erfc(alpha r_c)/r_c) within r_c,
+   * the same forces. The shift is not corrected for: it is of the order of the Ewald tolerance.
+   */
+  coulombModifier?: CutoffModifier;
   /** Neighbour-list buffer (nm) beyond the cut-off; default 0.15. */
   neighborBuffer?: number;
   /** Receives warnings (net charge with PME); default console.warn. */
   onWarning?: (message: string) => void;
 }
 
+/** What happens to a pair potential at the cut-off: plain truncation or GROMACS's potential shift. */
+export type CutoffModifier = 'none' | 'potential-shift';
+
 /** Potential energy of a periodic system split by term (kJ/mol): the bonded and 1-4 terms of EnergyTerms, then the periodic non-bonded ones. */
 export interface PeriodicEnergyTerms extends Omit<EnergyTerms, 'lj' | 'coulomb'> {
-  /** Lennard-Jones within the cut-off. */
+  /** Lennard-Jones within the cut-off (shifted to zero at r_c with ljModifier 'potential-shift'). */
   lj: number;
-  /** Long-range dispersion correction. */
+  /** Long-range dispersion correction (with 'potential-shift' including the shift inside r_c). */
   ljDispersion: number;
-  /** Real-space Ewald sum erfc(alpha r)/r within the cut-off. */
+  /** Real-space Ewald sum erfc(alpha r)/r within the cut-off (minus erfc(alpha r_c)/r_c with coulombModifier 'potential-shift'). */
   coulombReal: number;
   /** PME reciprocal-space energy. */
   coulombReciprocal: number;
@@ -103,6 +119,8 @@ export class PeriodicForceField implements Potential {
   /** Box edge lengths [Lx, Ly, Lz] (nm); change with setBox. */
   readonly box: Float64Array;
   readonly dispersionCorrection: boolean;
+  readonly ljModifier: CutoffModifier;
+  readonly coulombModifier: CutoffModifier;
   readonly neighborBuffer: number;
   private readonly pme: PmeReciprocal;
   private readonly qk: Float64Array; // ke q_i
@@ -112,12 +130,15 @@ export class PeriodicForceField implements Potential {
   private readonly C12: Float64Array;
   private readonly exI: Int32Array;
   private readonly exJ: Int32Array;
-  private readonly table: Float64Array; // [g, dg/dr] of erfc(alpha r) at r = k h
+  private readonly table: Float64Array; // cubic coefficients of erfc(alpha r) per interval of width h
   private readonly tableInvH: number;
   private readonly dispersionCoefficient: number; // E_disp = coefficient / V
+  private readonly coulombShift: number; // erfc(alpha r_c) / r_c, or 0 without the Coulomb shift
+  private readonly shiftedLj: boolean;
   private readonly selfEnergy: number;
   private readonly lists: NeighborList[] = [];
   private readonly exclusions: [number, number][];
+  private readonly molecules: Int32Array;
   private readonly terms = new Float64Array(13);
   private readonly scratchX: Float64Array;
   private readonly scratchF: Float64Array;
@@ -136,6 +157,8 @@ export class PeriodicForceField implements Potential {
     this.checkBox(this.box);
     this.neighborBuffer = options.neighborBuffer ?? 0.15;
     this.dispersionCorrection = options.dispersionCorrection ?? true;
+    this.ljModifier = checkModifier(options.ljModifier, 'ljModifier', this.name);
+    this.coulombModifier = checkModifier(options.coulombModifier, 'coulombModifier', this.name);
     if (topology.defaults.combRule !== 2) throw new RangeError(`${this.name}: the periodic force field supports combination rule 2 (Lorentz-Berthelot, AMBER) only, got ${topology.defaults.combRule}`);
     checkWaterConstraints(topology, this.name);
 
@@ -185,20 +208,30 @@ export class PeriodicForceField implements Potential {
       }
     }
     const nPairs = (n * (n + 1)) / 2, rc = this.cutoff;
-    this.dispersionCoefficient = 8 * n * n * Math.PI * (s1 / nPairs / (9 * rc ** 9) - s2 / nPairs / (3 * rc ** 3));
+    // Beyond r_c, uniform density: integral over r > r_c of 4 pi r^2 (C12/r^12 - C6/r^6) per pair
+    // density. A shifted potential also misses the constant -V(r_c) inside r_c: integral over r < r_c
+    // of 4 pi r^2 (C12/r_c^12 - C6/r_c^6), which adds 3x the C12 tail and 1x the C6 tail (GROMACS,
+    // "Long Range Van der Waals interactions" with a potential-shift modifier).
+    const shifted = this.ljModifier === 'potential-shift';
+    this.dispersionCoefficient = 8 * n * n * Math.PI * ((shifted ? 4 : 1) * (s1 / nPairs / (9 * rc ** 9)) - (shifted ? 2 : 1) * (s2 / nPairs / (3 * rc ** 3)));
+    this.coulombShift = this.coulombModifier === 'potential-shift' ? erfc(this.alpha * rc) / rc : 0;
+    this.shiftedLj = shifted;
 
     this.exclusions = topology.exclusions;
+    this.molecules = Int32Array.from(topology.atoms, (a) => a.molecule);
     this.exI = Int32Array.from(topology.exclusions, (e) => e[0]);
     this.exJ = Int32Array.from(topology.exclusions, (e) => e[1]);
 
-    // erfc(alpha r) and its derivative at r = k h, k = 0..TABLE_INTERVALS
+    // erfc(alpha r) on each interval [k h, (k + 1) h], k = 0..TABLE_INTERVALS, as the coefficients of
+    // the cubic in t = r / h - k that matches value and derivative at both ends (cubic Hermite)
     const h = this.cutoff / TABLE_INTERVALS;
     this.tableInvH = 1 / h;
-    this.table = new Float64Array(2 * (TABLE_INTERVALS + 2));
-    for (let k = 0; k <= TABLE_INTERVALS + 1; k++) {
-      const r = k * h, ar = this.alpha * r;
-      this.table[2 * k] = erfc(ar);
-      this.table[2 * k + 1] = ((-2 * this.alpha) / Math.sqrt(Math.PI)) * Math.exp(-ar * ar);
+    this.table = new Float64Array(4 * (TABLE_INTERVALS + 1));
+    const g = (k: number) => erfc(this.alpha * k * h);
+    const dg = (k: number) => ((-2 * this.alpha * h) / Math.sqrt(Math.PI)) * Math.exp(-((this.alpha * k * h) ** 2));
+    for (let k = 0; k <= TABLE_INTERVALS; k++) {
+      const g0 = g(k), d0 = dg(k), g1 = g(k + 1), d1 = dg(k + 1);
+      this.table.set([g0, d0, 3 * (g1 - g0) - 2 * d0 - d1, 2 * (g0 - g1) + d0 + d1], 4 * k);
     }
     this.scratchX = new Float64Array(this.dim);
     this.scratchF = new Float64Array(this.dim);
@@ -233,7 +266,7 @@ export class PeriodicForceField implements Potential {
   }
 
   private list(w: number): NeighborList {
-    while (this.lists.length <= w) this.lists.push(new NeighborList(this.nAtoms, this.cutoff, this.neighborBuffer, this.exclusions));
+    while (this.lists.length <= w) this.lists.push(new NeighborList(this.nAtoms, this.cutoff, this.neighborBuffer, this.exclusions, this.molecules));
     return this.lists[w];
   }
 
@@ -287,7 +320,10 @@ export class PeriodicForceField implements Potential {
     nl.update(x, o, box);
     // ---- real space: LJ (plain cut-off) and ke q_i q_j erfc(alpha r)/r
     this.realSpace(x, o, f, fo, nl, walker);
-    const eLj = this.pairEnergies[0], eReal = this.pairEnergies[1];
+    // potential shifts: sums of C12, C6 and ke q_i q_j over the pairs within the cut-off (pairSums)
+    const rc6 = this.cutoff ** 6, ps = this.pairSums;
+    const eLj = this.pairEnergies[0] - (this.shiftedLj ? ps[0] / (rc6 * rc6) - ps[1] / rc6 : 0);
+    const eReal = this.pairEnergies[1] - ps[2] * this.coulombShift;
     const qk = this.qk, q = this.charges;
     // ---- excluded pairs: remove their reciprocal-space interaction, -ke q_i q_j erf(alpha r)/r
     let eExcl = 0;
@@ -301,10 +337,9 @@ export class PeriodicForceField implements Potential {
       dy -= Ly * Math.round(dy / Ly);
       dz -= Lz * Math.round(dz / Lz);
       const r2 = dx * dx + dy * dy + dz * dz;
-      if (r2 < 1e-20) {
-        eExcl -= qq * c; // limit erf(a r)/r -> 2a/sqrt(pi)
-        continue;
-      }
+      // an excluded pair (same water, bonded neighbours) on one point: no term catches it otherwise
+      // (SETTLE waters have no bonds and erf(a r)/r has a finite limit)
+      if (r2 < COINCIDENT_ATOMS_NM * COINCIDENT_ATOMS_NM) this.overlap(i, j, Math.sqrt(r2), walker);
       const r = Math.sqrt(r2), ir = 1 / r;
       const ef = erf(a * r);
       eExcl -= qq * ef * ir;
@@ -323,45 +358,49 @@ export class PeriodicForceField implements Potential {
   }
 
   private readonly pairEnergies = new Float64Array(2);
+  private readonly pairSums = new Float64Array(3);
 
-  /** Real-space pair loop over the neighbour list (its own function so V8 optimises it on its own); energies into pairEnergies. */
+  /**
+   * Real-space pair loop over the neighbour list (its own function so V8 optimises it on its own);
+   * energies into pairEnergies. Each record carries its periodic shift: no minimum image here.
+   */
   private realSpace(x: Float64Array, o: number, f: Float64Array, fo: number, nl: NeighborList, walker: number): void {
-    const box = this.box, Lx = box[0], Ly = box[1], Lz = box[2], iLx = 1 / Lx, iLy = 1 / Ly, iLz = 1 / Lz;
     const rc2 = this.cutoff * this.cutoff, minR2 = OVERLAP_DISTANCE * OVERLAP_DISTANCE;
-    const start = nl.start, pairs = nl.pairs, typeOf = this.typeOf, nt = this.nTypes, C6 = this.C6, C12 = this.C12;
-    const qk = this.qk, q = this.charges, tab = this.table, invH = this.tableInvH, h = 1 / invH;
-    let eLj = 0, eReal = 0;
-    for (let i = 0, n = this.nAtoms; i < n; i++) {
-      const xi = x[o + 3 * i], yi = x[o + 3 * i + 1], zi = x[o + 3 * i + 2];
+    const recAtom = nl.recordAtom, recShift = nl.recordShift, recStart = nl.recordStart, pairs = nl.pairs;
+    const typeOf = this.typeOf, nt = this.nTypes, C6 = this.C6, C12 = this.C12;
+    const qk = this.qk, q = this.charges, tab = this.table, invH = this.tableInvH;
+    let eLj = 0, eReal = 0, sC12 = 0, sC6 = 0, sQQ = 0;
+    for (let r = 0, nr = nl.count; r < nr; r++) {
+      const i = recAtom[r], oi = o + 3 * i;
+      const xi = x[oi] - recShift[3 * r], yi = x[oi + 1] - recShift[3 * r + 1], zi = x[oi + 2] - recShift[3 * r + 2];
       const ti = typeOf[i] * nt, qi = qk[i];
       let fxi = 0, fyi = 0, fzi = 0;
-      for (let p = start[i], pe = start[i + 1]; p < pe; p++) {
+      for (let p = recStart[r], pe = recStart[r + 1]; p < pe; p++) {
         const j = pairs[p], oj = o + 3 * j;
-        let dx = xi - x[oj], dy = yi - x[oj + 1], dz = zi - x[oj + 2];
-        dx -= Lx * Math.floor(dx * iLx + 0.5);
-        dy -= Ly * Math.floor(dy * iLy + 0.5);
-        dz -= Lz * Math.floor(dz * iLz + 0.5);
+        const dx = xi - x[oj], dy = yi - x[oj + 1], dz = zi - x[oj + 2];
         const r2 = dx * dx + dy * dy + dz * dz;
         if (r2 >= rc2) continue;
         if (r2 < minR2) this.overlap(i, j, Math.sqrt(r2), walker);
-        const ir2 = 1 / r2, r = Math.sqrt(r2), ir = 1 / r;
+        const ir2 = 1 / r2;
         const tt = typeOf[j] + ti, c12 = C12[tt];
         let s = 0;
         if (c12 !== 0) {
           // (water hydrogens have no LJ: 8 of the 9 water-water pairs skip this)
           const ir6 = ir2 * ir2 * ir2, v6 = C6[tt] * ir6, v12 = c12 * ir6 * ir6;
           eLj += v12 - v6;
+          sC12 += c12;
+          sC6 += C6[tt];
           s = (12 * v12 - 6 * v6) * ir2;
         }
         const qq = qi * q[j];
         if (qq !== 0) {
-          // cubic Hermite interpolation of erfc(alpha r) on [k h, (k + 1) h]
-          const u = r * invH, k = u | 0, t = u - k, b = 2 * k;
-          const g0 = tab[b], d0 = tab[b + 1] * h, g1 = tab[b + 2], d1 = tab[b + 3] * h;
-          const t2 = t * t, t3 = t2 * t;
-          const g = (2 * t3 - 3 * t2 + 1) * g0 + (t3 - 2 * t2 + t) * d0 + (-2 * t3 + 3 * t2) * g1 + (t3 - t2) * d1;
-          const dg = ((6 * t2 - 6 * t) * g0 + (3 * t2 - 4 * t + 1) * d0 + (-6 * t2 + 6 * t) * g1 + (3 * t2 - 2 * t) * d1) * invH;
+          // erfc(alpha r) on [k h, (k + 1) h] as the cubic c0 + c1 t + c2 t^2 + c3 t^3 (cubic Hermite)
+          const ir = Math.sqrt(ir2), u = r2 * ir * invH, k = u | 0, t = u - k, c = 4 * k;
+          const c1 = tab[c + 1], c2 = tab[c + 2], c3 = tab[c + 3];
+          const g = tab[c] + t * (c1 + t * (c2 + t * c3));
+          const dg = (c1 + t * (2 * c2 + 3 * t * c3)) * invH;
           eReal += qq * g * ir;
+          sQQ += qq;
           s += qq * (g * ir - dg) * ir2;
         }
         fxi += s * dx; fyi += s * dy; fzi += s * dz;
@@ -371,6 +410,9 @@ export class PeriodicForceField implements Potential {
     }
     this.pairEnergies[0] = eLj;
     this.pairEnergies[1] = eReal;
+    this.pairSums[0] = sC12;
+    this.pairSums[1] = sC6;
+    this.pairSums[2] = sQQ;
   }
 
   private readonly bondedE = new Float64Array(1);
@@ -393,8 +435,14 @@ export class PeriodicForceField implements Potential {
   private overlap(i: number, j: number, r: number, walker: number): never {
     const at = this.topology.atoms;
     const d = (k: number) => `atom ${k + 1} (${at[k].resName}${at[k].residueIndex + 1} ${at[k].name})`;
-    throw new RangeError(`${this.name}: ${d(i)} and ${d(j)}${walker > 0 ? ` of walker ${walker}` : ''} overlap: ${r.toExponential(3)} nm apart (minimum image), closer than ${OVERLAP_DISTANCE} nm`);
+    const limit = r < COINCIDENT_ATOMS_NM ? `${COINCIDENT_ATOMS_NM} nm (coincident: energy and forces are undefined)` : `${OVERLAP_DISTANCE} nm`;
+    throw new CoincidentAtomsError(`${this.name}: ${d(i)} and ${d(j)}${walker > 0 ? ` of walker ${walker}` : ''} overlap: ${r.toExponential(3)} nm apart (minimum image), closer than ${limit}; check the structure (a duplicated atom or molecule?)`, [i, j], r, walker);
   }
+}
+
+function checkModifier(m: string | undefined, what: string, name: string): CutoffModifier {
+  if (m === undefined || m === 'none' || m === 'potential-shift') return m ?? 'none';
+  throw new RangeError(`${name}: ${what} must be 'none' or 'potential-shift', got '${m}'`);
 }
 
 /**

@@ -3,3 +3,4 @@ export * from './band.js';
 export * from './lanczos.js';
 export * from './field.js';
 export * from './generator.js';
+export * from './bin-chain.js';

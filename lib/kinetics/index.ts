@@ -4,3 +4,4 @@ export * from './covariance.js';
 export * from './tica.js';
 export * from './autocorrelation.js';
 export * from './dihedral-msm.js';
+export * from './core-transitions.js';

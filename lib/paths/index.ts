@@ -4,3 +4,4 @@ export * from './distance.js';
 export * from './string.js';
 export * from './chi-mep.js';
 export * from './channels.js';
+export * from './barriers.js';

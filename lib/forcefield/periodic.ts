@@ -453,7 +453,8 @@ export class PeriodicForceField implements Potential {
 }
 
 function checkModifier(m: string | undefined, what: string, name: string): CutoffModifier {
-  if (m === undefined || m === 'none' || m === 'potential-shift') return m ?? 'none';
+  if (m === undefined) return 'none';
+  if (m === 'none' || m === 'potential-shift') return m; // (narrowed also by the notebook kernel's older TypeScript)
   throw new RangeError(`${name}: ${what} must be 'none' or 'potential-shift', got '${m}'`);
 }
 

@@ -48,5 +48,8 @@ export * from './multitask/index.js';
 export * from './features/rdf.js';
 export * from './dynamics/npt.js';
 export * from './lss/index.js';
+export * from './stats/drift.js';
+export * from './dynamics/nve.js';
 export * from './systems/four-well.js';
 export * from './stats/total-variation.js';
+export * from './solvent/water.js';

@@ -1,7 +1,8 @@
 /**
  * Complex fast Fourier transforms for the PME reciprocal sum: a mixed-radix Stockham autosort FFT of
- * any length (radices 4, 2, 3, 5, 7 hard-coded, any other prime factor by a direct O(p^2) butterfly)
- * and 3-D transforms built from it.
+ * any length (radices 4, 2, 3, 5 hard-coded, any other prime factor p by a butterfly pairing inputs r and
+ * p - r, (p - 1)^2 real multiply-adds) and 3-D transforms built from it: complex (FFT3D) and real-to-
+ * half-complex (RealFFT3D, half the work, for the real PME charge grid).
  *
  * Convention (as numpy and pocketfft): forward X[k] = sum_j x[j] exp(-2 pi i j k / n), inverse with
  * exp(+2 pi i j k / n), both unnormalised. Complex data are interleaved Float64Arrays [re0, im0, re1, ...].
@@ -174,23 +175,36 @@ export class FFT {
         dst[o + 2 * step] = m2r + n2r; dst[o + 2 * step + 1] = m2i + n2i;
         dst[o + 3 * step] = m2r - n2r; dst[o + 3 * step + 1] = m2i - n2i;
       } else {
-        // generic prime radix: direct DFT of the R loaded values
-        const w = this.roots.get(R)!;
-        for (let q = 0; q < R; q++) {
-          let sr = 0, si = 0;
-          for (let r = 0, k = 0; r < R; r++) {
-            const c = w[2 * k], s = w[2 * k + 1];
-            sr += v[2 * r] * c - v[2 * r + 1] * s;
-            si += v[2 * r] * s + v[2 * r + 1] * c;
+        // odd prime radix: pairing r with R - r, X_q = m_q - i n_q and X_{R-q} = m_q + i n_q with
+        // m_q = a_0 + sum_r cos(2 pi r q / R) (a_r + a_{R-r}), n_q = sum_r sin(2 pi r q / R) (a_r - a_{R-r})
+        const w = this.roots.get(R)!, H = (R - 1) >> 1, ps = 2 * R, pd = 2 * R + 2 * H;
+        let x0r = v[0], x0i = v[1];
+        for (let r = 1; r <= H; r++) {
+          const ur = v[2 * r], ui = v[2 * r + 1], wr = v[2 * (R - r)], wi = v[2 * (R - r) + 1];
+          v[ps + 2 * r - 2] = ur + wr;
+          v[ps + 2 * r - 1] = ui + wi;
+          v[pd + 2 * r - 2] = ur - wr;
+          v[pd + 2 * r - 1] = ui - wi;
+          x0r += ur + wr;
+          x0i += ui + wi;
+        }
+        dst[o] = x0r;
+        dst[o + 1] = x0i;
+        for (let q = 1; q <= H; q++) {
+          let mr = v[0], mi = v[1], nr = 0, ni = 0;
+          for (let r = 1, k = q; r <= H; r++) {
+            const c = w[2 * k], sn = -w[2 * k + 1];
+            mr += c * v[ps + 2 * r - 2];
+            mi += c * v[ps + 2 * r - 1];
+            nr += sn * v[pd + 2 * r - 2];
+            ni += sn * v[pd + 2 * r - 1];
             k += q;
             if (k >= R) k -= R;
           }
-          v[2 * R + 2 * q] = sr;
-          v[2 * R + 2 * q + 1] = si;
-        }
-        for (let q = 0; q < R; q++) {
-          dst[o + q * step] = v[2 * R + 2 * q];
-          dst[o + q * step + 1] = v[2 * R + 2 * q + 1];
+          dst[o + q * step] = mr + ni;
+          dst[o + q * step + 1] = mi - nr;
+          dst[o + (R - q) * step] = mr - ni;
+          dst[o + (R - q) * step + 1] = mi + nr;
         }
       }
     }
@@ -250,5 +264,101 @@ export class FFT3D {
         else this.fx.forward(data, o, ny * nz);
       }
     }
+  }
+}
+
+/**
+ * 3-D FFT of real data on an nx x ny x nz grid (row-major, element (ix, iy, iz) at (ix ny + iy) nz + iz)
+ * to its half spectrum: the nz/2 + 1 (rounded down) frequencies kz >= 0, the others being complex
+ * conjugates (X(-k) = conj X(k) for real data). Spectrum element (kx, ky, kz) is complex index
+ * (kx ny + ky) nzh + kz, interleaved re/im, nzh = floor(nz/2) + 1.
+ *
+ * The z lines are transformed two at a time as one complex line z = a + i b, then separated by
+ * A(k) = (Z(k) + conj Z(n-k)) / 2 and B(k) = (Z(k) - conj Z(n-k)) / (2 i) (Press et al., Numerical
+ * Recipes, sec. 12.3); the inverse builds Z = A + i B from the Hermitian halves and takes real and
+ * imaginary parts. Only the nzh planes are transformed along y and x: about half the work of FFT3D.
+ */
+export class RealFFT3D {
+  readonly shape: readonly [number, number, number];
+  /** Frequencies kept along z: floor(nz / 2) + 1. */
+  readonly nzh: number;
+  private readonly fx: FFT;
+  private readonly fy: FFT;
+  private readonly fz: FFT;
+  private readonly line: Float64Array;
+
+  constructor(nx: number, ny: number, nz: number) {
+    this.shape = [nx, ny, nz];
+    this.nzh = (nz >> 1) + 1;
+    this.fx = new FFT(nx);
+    this.fy = new FFT(ny);
+    this.fz = new FFT(nz);
+    this.line = new Float64Array(2 * nz);
+  }
+
+  /** Length of the spectrum array: 2 nx ny nzh. */
+  get spectrumLength(): number {
+    return 2 * this.shape[0] * this.shape[1] * this.nzh;
+  }
+
+  /** Forward transform of `real` (nx ny nz values) into `spectrum` (spectrumLength values). */
+  forward(real: Float64Array, spectrum: Float64Array): void {
+    const [nx, ny, nz] = this.shape, nzh = this.nzh, z = this.line, nLines = nx * ny;
+    this.check(real, spectrum);
+    for (let l = 0; l < nLines; l += 2) {
+      const two = l + 1 < nLines, ra = l * nz, rb = ra + nz;
+      for (let j = 0; j < nz; j++) {
+        z[2 * j] = real[ra + j];
+        z[2 * j + 1] = two ? real[rb + j] : 0;
+      }
+      this.fz.forward(z);
+      const sa = 2 * l * nzh, sb = sa + 2 * nzh;
+      for (let k = 0; k < nzh; k++) {
+        const m = k === 0 ? 0 : nz - k;
+        const zr = z[2 * k], zi = z[2 * k + 1], cr = z[2 * m], ci = -z[2 * m + 1]; // Z(k), conj Z(n - k)
+        spectrum[sa + 2 * k] = 0.5 * (zr + cr);
+        spectrum[sa + 2 * k + 1] = 0.5 * (zi + ci);
+        if (two) {
+          spectrum[sb + 2 * k] = 0.5 * (zi - ci);
+          spectrum[sb + 2 * k + 1] = -0.5 * (zr - cr);
+        }
+      }
+    }
+    for (let ix = 0; ix < nx; ix++) for (let kz = 0; kz < nzh; kz++) this.fy.forward(spectrum, ix * ny * nzh + kz, nzh);
+    for (let i = 0, m = ny * nzh; i < m; i++) this.fx.forward(spectrum, i, m);
+  }
+
+  /**
+   * Unnormalised inverse of a Hermitian half spectrum (it is overwritten) into `real`: forward then
+   * inverse multiplies by nx ny nz.
+   */
+  inverse(spectrum: Float64Array, real: Float64Array): void {
+    const [nx, ny, nz] = this.shape, nzh = this.nzh, z = this.line, nLines = nx * ny;
+    this.check(real, spectrum);
+    for (let i = 0, m = ny * nzh; i < m; i++) this.fx.inverse(spectrum, i, m);
+    for (let ix = 0; ix < nx; ix++) for (let kz = 0; kz < nzh; kz++) this.fy.inverse(spectrum, ix * ny * nzh + kz, nzh);
+    for (let l = 0; l < nLines; l += 2) {
+      const two = l + 1 < nLines, sa = 2 * l * nzh, sb = sa + 2 * nzh;
+      // Z(k) = A(k) + i B(k), with A(n - k) = conj A(k) and B likewise for the upper half
+      for (let k = 0; k < nz; k++) {
+        const h = k < nzh ? k : nz - k, c = k < nzh ? 1 : -1;
+        const ar = spectrum[sa + 2 * h], ai = c * spectrum[sa + 2 * h + 1];
+        const br = two ? spectrum[sb + 2 * h] : 0, bi = two ? c * spectrum[sb + 2 * h + 1] : 0;
+        z[2 * k] = ar - bi;
+        z[2 * k + 1] = ai + br;
+      }
+      this.fz.inverse(z);
+      const ra = l * nz, rb = ra + nz;
+      for (let j = 0; j < nz; j++) {
+        real[ra + j] = z[2 * j];
+        if (two) real[rb + j] = z[2 * j + 1];
+      }
+    }
+  }
+
+  private check(real: Float64Array, spectrum: Float64Array): void {
+    const [nx, ny, nz] = this.shape;
+    if (real.length !== nx * ny * nz) throw new RangeError(`RealFFT3D: real data has length ${real.length}, expected ${nx} x ${ny} x ${nz} = ${nx * ny * nz}`);
+    if (spectrum.length !== this.spectrumLength) throw new RangeError(`RealFFT3D: spectrum has length ${spectrum.length}, expected 2 x ${nx} x ${ny} x ${this.nzh} = ${this.spectrumLength}`);
   }
 }

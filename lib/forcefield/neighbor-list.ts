@@ -20,8 +20,8 @@
  * Buffers grow only at a rebuild; checking the displacement allocates nothing.
  */
 export const CLUSTER_SIZE = 4;
-// a pair's lattice shift (kx, ky, kz), |k| < SHIFT_HALF box lengths, as one number for grouping
-const SHIFT_HALF = 1 << 15, SHIFT_BASE = 2 * SHIFT_HALF, SHIFT_BASE2 = SHIFT_BASE * SHIFT_BASE;
+// a lattice shift (kx, ky, kz) (box lengths, |k| < SHIFT_BASE / 2) as the exact number kx B^2 + ky B + kz
+const SHIFT_BASE = 1 << 16, SHIFT_BASE2 = SHIFT_BASE * SHIFT_BASE, MAX_BOXES = SHIFT_BASE / 8;
 
 export class NeighborList {
   readonly nAtoms: number;
@@ -52,8 +52,8 @@ export class NeighborList {
   private readonly image: Int32Array; // per atom: lattice offset (in box lengths) from its cluster's first atom
   private readonly mark: Int32Array;
   // per-cluster scratch of the build: candidate clusters J and their shifts (in box lengths)
-  private candJ = new Int32Array(64);
-  private candK = new Int32Array(3 * 64);
+  private candJ = new Int32Array(64); // J, or -1 - J when atom pairs must be checked
+  private candCode = new Float64Array(64); // shift k as kx B^2 + ky B + kz
   // per-atom scratch of the build: partners within reach, their shift code, its index among the
   // atom's distinct shifts; the distinct shift codes and their partner counts
   private tmpB = new Int32Array(256);
@@ -62,6 +62,7 @@ export class NeighborList {
   private readonly shiftCode = new Float64Array(64);
   private readonly shiftCount = new Int32Array(64);
   private readonly xc: Float64Array;
+  private readonly imageCode: Float64Array;
 
   /**
    * @param exclusions excluded pairs [i, j] (either order): never listed
@@ -107,6 +108,7 @@ export class NeighborList {
     this.radius = new Float64Array(nc);
     this.image = new Int32Array(3 * nAtoms);
     this.xc = new Float64Array(3 * nAtoms);
+    this.imageCode = new Float64Array(nAtoms);
     this.mark = new Int32Array(nAtoms).fill(-1);
     this.recordAtom = new Int32Array(Math.max(16, 2 * nAtoms));
     this.recordShift = new Float64Array(3 * this.recordAtom.length);
@@ -145,7 +147,10 @@ export class NeighborList {
       const a0 = cs[c], a1 = cs[c + 1], m = a1 - a0;
       let cx = 0, cy = 0, cz = 0;
       for (let a = a0; a < a1; a++) {
-        for (let d = 0; d < 3; d++) img[3 * a + d] = Math.round((x[o + 3 * a + d] - x[o + 3 * a0 + d]) / L[d]);
+        for (let d = 0; d < 3; d++) {
+          if (!(Math.abs(x[o + 3 * a + d]) < MAX_BOXES * L[d])) throw new RangeError(`NeighborList: atom ${a + 1} is at ${x[o + 3 * a + d]} nm along ${'xyz'[d]}, more than ${MAX_BOXES} boxes out (or not finite); wrap the molecules back into the box (wrapMolecules)`);
+          img[3 * a + d] = Math.round((x[o + 3 * a + d] - x[o + 3 * a0 + d]) / L[d]);
+        }
         cx += x[o + 3 * a] - img[3 * a] * L[0];
         cy += x[o + 3 * a + 1] - img[3 * a + 1] * L[1];
         cz += x[o + 3 * a + 2] - img[3 * a + 2] * L[2];
@@ -181,7 +186,8 @@ export class NeighborList {
       dz -= kz * Lz;
       if (rr < half) {
         // the common case: only the nearest image can be within reach (and no image of I itself)
-        if (dx * dx + dy * dy + dz * dz < rr2) m = this.addCandidate(m, J, kx, ky, kz);
+        const d2 = dx * dx + dy * dy + dz * dz;
+        if (d2 < rr2) m = this.addCandidate(m, J, kx, ky, kz, Math.sqrt(d2) + rad[I] + rad[J] < rl);
         continue;
       }
       for (let sx = Math.ceil((-rr - dx) / Lx); sx * Lx + dx < rr; sx++) {
@@ -191,7 +197,7 @@ export class NeighborList {
             if (ex * ex + ey * ey + ez * ez >= rr2) continue;
             // an image of I itself: one of each pair of opposite shifts (k > 0 lexicographically)
             if (J === I && (sx < 0 || (sx === 0 && (sy < 0 || (sy === 0 && sz <= 0))))) continue;
-            m = this.addCandidate(m, J, kx - sx, ky - sy, kz - sz);
+            m = this.addCandidate(m, J, kx - sx, ky - sy, kz - sz, Math.sqrt(ex * ex + ey * ey + ez * ez) + rad[I] + rad[J] < rl);
           }
         }
       }
@@ -199,15 +205,14 @@ export class NeighborList {
     return m;
   }
 
-  private addCandidate(m: number, J: number, kx: number, ky: number, kz: number): number {
+  /** Adds candidate cluster J at shift k (box lengths); `inside`: every atom pair is within reach. */
+  private addCandidate(m: number, J: number, kx: number, ky: number, kz: number, inside: boolean): number {
     if (m === this.candJ.length) {
       this.candJ = grow(this.candJ, m);
-      this.candK = grow(this.candK, 3 * m);
+      this.candCode = grow(this.candCode, m);
     }
-    this.candJ[m] = J;
-    this.candK[3 * m] = kx;
-    this.candK[3 * m + 1] = ky;
-    this.candK[3 * m + 2] = kz;
+    this.candJ[m] = inside ? J : -1 - J;
+    this.candCode[m] = kx * SHIFT_BASE2 + ky * SHIFT_BASE + kz;
     return m + 1;
   }
 
@@ -218,8 +223,9 @@ export class NeighborList {
     this.clusterGeometry(x, o, L);
     const Lx = L[0], Ly = L[1], Lz = L[2];
     // positions moved to their cluster's first atom's image: then an atom pair's shift is its clusters' shift
-    const xc = this.xc;
+    const xc = this.xc, imgCode = this.imageCode;
     for (let a = 0; a < n; a++) {
+      imgCode[a] = img[3 * a] * SHIFT_BASE2 + img[3 * a + 1] * SHIFT_BASE + img[3 * a + 2];
       xc[3 * a] = x[o + 3 * a] - img[3 * a] * Lx;
       xc[3 * a + 1] = x[o + 3 * a + 1] - img[3 * a + 1] * Ly;
       xc[3 * a + 2] = x[o + 3 * a + 2] - img[3 * a + 2] * Lz;
@@ -229,25 +235,46 @@ export class NeighborList {
     for (let I = 0; I < this.nClusters; I++) {
       // the cluster itself (pairs b > a, no shift) and the clusters within reach
       const nCand = this.candidates(I, rl, L);
-      const candJ = this.candJ, candK = this.candK;
-      for (let a = cs[I]; a < cs[I + 1]; a++) {
+      const candJ = this.candJ, candCode = this.candCode, a1 = cs[I + 1];
+      if (this.tmpB.length < (nCand + 1) * CLUSTER_SIZE) {
+        const size = 2 * (nCand + 1) * CLUSTER_SIZE;
+        this.tmpB = new Int32Array(size);
+        this.tmpCode = new Float64Array(size);
+        this.tmpS = new Int32Array(size);
+      }
+      const tb = this.tmpB, code = this.tmpCode;
+      for (let a = cs[I]; a < a1; a++) {
         for (let e = exS[a]; e < exS[a + 1]; e++) mark[exJ[e]] = a;
-        const xa = xc[3 * a], ya = xc[3 * a + 1], za = xc[3 * a + 2];
-        const iax = img[3 * a], iay = img[3 * a + 1], iaz = img[3 * a + 2];
+        const xa = xc[3 * a], ya = xc[3 * a + 1], za = xc[3 * a + 2], ca = imgCode[a];
         let m = 0;
-        for (let b = a + 1; b < cs[I + 1]; b++) if (mark[b] !== a) m = this.addPartner(m, b, iax - img[3 * b], iay - img[3 * b + 1], iaz - img[3 * b + 2]);
+        for (let b = a + 1; b < a1; b++) {
+          if (mark[b] === a) continue;
+          tb[m] = b;
+          code[m++] = ca - imgCode[b];
+        }
         for (let c = 0; c < nCand; c++) {
-          const J = candJ[c], kx = candK[3 * c], ky = candK[3 * c + 1], kz = candK[3 * c + 2];
+          // the pair's shift: the clusters' shift plus each atom's offset from its cluster's first atom
+          const cj = candJ[c], cc = candCode[c] + ca;
+          if (cj >= 0) {
+            for (let b = cs[cj]; b < cs[cj + 1]; b++) {
+              if (mark[b] === a || b === a) continue;
+              tb[m] = b;
+              code[m++] = cc - imgCode[b];
+            }
+            continue;
+          }
+          const J = -1 - cj;
+          const kx = Math.round(candCode[c] / SHIFT_BASE2), ky = Math.round((candCode[c] - kx * SHIFT_BASE2) / SHIFT_BASE), kz = candCode[c] - kx * SHIFT_BASE2 - ky * SHIFT_BASE;
           const sx = xa - kx * Lx, sy = ya - ky * Ly, sz = za - kz * Lz;
           for (let b = cs[J]; b < cs[J + 1]; b++) {
             const dx = sx - xc[3 * b], dy = sy - xc[3 * b + 1], dz = sz - xc[3 * b + 2];
             if (dx * dx + dy * dy + dz * dz >= rl2 || mark[b] === a || b === a) continue;
-            // the pair's shift: the clusters' shift plus each atom's offset from its cluster's first atom
-            m = this.addPartner(m, b, kx + iax - img[3 * b], ky + iay - img[3 * b + 1], kz + iaz - img[3 * b + 2]);
+            tb[m] = b;
+            code[m++] = cc - imgCode[b];
           }
         }
         // one record per distinct shift (counting sort of the partners by shift)
-        const code = this.tmpCode, tb = this.tmpB, sc = this.shiftCode, cnt = this.shiftCount;
+        const sc = this.shiftCode, cnt = this.shiftCount;
         let nS = 0, last = -1, lastCode = NaN;
         for (let p = 0; p < m; p++) {
           const cp = code[p];
@@ -271,11 +298,11 @@ export class NeighborList {
           this.recordStart = grow(this.recordStart, nRec + 1, nRec + nS + 2);
         }
         for (let s = 0; s < nS; s++) {
-          const k = sc[s];
+          const k = sc[s], kx = Math.round(k / SHIFT_BASE2), ky = Math.round((k - kx * SHIFT_BASE2) / SHIFT_BASE);
           this.recordAtom[nRec + s] = a;
-          this.recordShift[3 * (nRec + s)] = (Math.floor(k / SHIFT_BASE2) - SHIFT_HALF) * Lx;
-          this.recordShift[3 * (nRec + s) + 1] = ((Math.floor(k / SHIFT_BASE) % SHIFT_BASE) - SHIFT_HALF) * Ly;
-          this.recordShift[3 * (nRec + s) + 2] = ((k % SHIFT_BASE) - SHIFT_HALF) * Lz;
+          this.recordShift[3 * (nRec + s)] = kx * Lx;
+          this.recordShift[3 * (nRec + s) + 1] = ky * Ly;
+          this.recordShift[3 * (nRec + s) + 2] = (k - kx * SHIFT_BASE2 - ky * SHIFT_BASE) * Lz;
           this.recordStart[nRec + s] = np;
           const c = cnt[s];
           cnt[s] = np;
@@ -291,20 +318,6 @@ export class NeighborList {
     mark.fill(-1);
     this.builds++;
     this.valid = true;
-  }
-
-  private addPartner(m: number, b: number, kx: number, ky: number, kz: number): number {
-    if (m === this.tmpB.length) {
-      this.tmpB = grow(this.tmpB, m);
-      this.tmpCode = grow(this.tmpCode, m);
-      this.tmpS = grow(this.tmpS, m);
-    }
-    if (Math.abs(kx) >= SHIFT_HALF || Math.abs(ky) >= SHIFT_HALF || Math.abs(kz) >= SHIFT_HALF) {
-      throw new RangeError(`NeighborList: atoms ${b + 1} and its partner are ${Math.max(Math.abs(kx), Math.abs(ky), Math.abs(kz))} boxes apart in the unwrapped positions (at most ${SHIFT_HALF - 1}); wrap the molecules back into the box (wrapMolecules)`);
-    }
-    this.tmpB[m] = b;
-    this.tmpCode[m] = ((kx + SHIFT_HALF) * SHIFT_BASE + ky + SHIFT_HALF) * SHIFT_BASE + kz + SHIFT_HALF;
-    return m + 1;
   }
 }
 

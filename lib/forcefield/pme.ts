@@ -1,4 +1,4 @@
-import { FFT3D } from './fft.js';
+import { RealFFT3D } from './fft.js';
 import { ONE_4PI_EPS0 } from './forcefield.js';
 
 /**
@@ -101,12 +101,13 @@ export class PmeReciprocal {
   readonly alpha: number;
   readonly grid: readonly [number, number, number];
   private readonly q: Float64Array;
-  private readonly fft: FFT3D;
-  private readonly data: Float64Array;
+  private readonly fft: RealFFT3D;
+  private readonly qGrid: Float64Array; // charges spread on the grid, then the convolved potential
+  private readonly spectrum: Float64Array; // half spectrum (kz >= 0) of qGrid
   private readonly moduli: Float64Array[];
   private readonly theta: Float64Array; // [atom][dim][order]
   private readonly dtheta: Float64Array;
-  private readonly index: Int32Array; // [atom][dim] floor(u) mod K
+  private readonly offsets: Int32Array; // [atom][dim][order] flat grid offset of each point's plane/row/column
   // influence function eterm(m) for the current box (recomputed when the box changes)
   private readonly eterm: Float64Array;
   private etermBox = new Float64Array(3);
@@ -127,21 +128,26 @@ export class PmeReciprocal {
     this.alpha = alpha;
     this.order = order;
     this.grid = [grid[0], grid[1], grid[2]];
-    this.fft = new FFT3D(grid[0], grid[1], grid[2]);
-    this.data = new Float64Array(2 * grid[0] * grid[1] * grid[2]);
-    this.eterm = new Float64Array(grid[0] * grid[1] * grid[2]);
+    this.fft = new RealFFT3D(grid[0], grid[1], grid[2]);
+    this.qGrid = new Float64Array(grid[0] * grid[1] * grid[2]);
+    this.spectrum = new Float64Array(this.fft.spectrumLength);
+    this.eterm = new Float64Array(grid[0] * grid[1] * this.fft.nzh);
     this.moduli = [0, 1, 2].map((d) => bsplineModuli(grid[d], order));
-    this.theta = new Float64Array(this.nAtoms * 3 * order);
-    this.dtheta = new Float64Array(this.nAtoms * 3 * order);
-    this.index = new Int32Array(this.nAtoms * 3);
+    // (padded by 5 so the order-5 unrolled reads of the gather stay in bounds for lower orders)
+    this.theta = new Float64Array(this.nAtoms * 3 * order + 5);
+    this.dtheta = new Float64Array(this.nAtoms * 3 * order + 5);
+    this.offsets = new Int32Array(this.nAtoms * 3 * order + 5);
   }
 
-  /** exp(-pi^2 m^2/alpha^2) / (pi V m^2 B(m)) * ONE_4PI_EPS0 for every grid frequency (0 at m = 0). */
+  /**
+   * exp(-pi^2 m^2/alpha^2) / (pi V m^2 B(m)) * ONE_4PI_EPS0 for the frequencies of the half spectrum
+   * (kz >= 0; 0 at m = 0).
+   */
   private updateInfluence(box: Float64Array): void {
     const eb = this.etermBox;
     if (eb[0] === box[0] && eb[1] === box[1] && eb[2] === box[2]) return;
     eb.set(box);
-    const [nx, ny, nz] = this.grid;
+    const [nx, ny, nz] = this.grid, nzh = this.fft.nzh;
     const V = box[0] * box[1] * box[2];
     const f = (Math.PI * Math.PI) / (this.alpha * this.alpha);
     const [bx, by, bz] = this.moduli;
@@ -150,10 +156,10 @@ export class PmeReciprocal {
       const mx = (kx < (nx + 1) >> 1 ? kx : kx - nx) / box[0];
       for (let ky = 0; ky < ny; ky++) {
         const my = (ky < (ny + 1) >> 1 ? ky : ky - ny) / box[1];
-        for (let kz = 0; kz < nz; kz++) {
+        for (let kz = 0; kz < nzh; kz++) {
           const mz = (kz < (nz + 1) >> 1 ? kz : kz - nz) / box[2];
           const m2 = mx * mx + my * my + mz * mz;
-          const idx = (kx * ny + ky) * nz + kz;
+          const idx = (kx * ny + ky) * nzh + kz;
           et[idx] = m2 === 0 ? 0 : (ONE_4PI_EPS0 * Math.exp(-f * m2)) / (Math.PI * V * m2 * bx[kx] * by[ky] * bz[kz]);
         }
       }
@@ -165,11 +171,11 @@ export class PmeReciprocal {
    * (nm); forces are added into f[fo ..] (kJ/mol/nm).
    */
   compute(x: Float64Array, o: number, box: Float64Array, f: Float64Array, fo: number): number {
-    const n = this.nAtoms, N = this.order, [nx, ny, nz] = this.grid;
-    const th = this.theta, dth = this.dtheta, idx = this.index, q = this.q, data = this.data;
+    const n = this.nAtoms, N = this.order, [nx, ny, nz] = this.grid, nzh = this.fft.nzh;
+    const th = this.theta, dth = this.dtheta, off = this.offsets, q = this.q, grid = this.qGrid, spec = this.spectrum;
     this.updateInfluence(box);
-    const K = this.grid;
-    // fractional coordinates -> grid index and spline weights
+    const K = this.grid, stride = [ny * nz, nz, 1];
+    // fractional coordinates -> spline weights and the wrapped grid offsets of the N points per axis
     for (let a = 0; a < n; a++) {
       for (let d = 0; d < 3; d++) {
         let s = x[o + 3 * a + d] / box[d];
@@ -178,71 +184,86 @@ export class PmeReciprocal {
         let i0 = Math.floor(u);
         const w = u - i0;
         if (i0 >= K[d]) i0 -= K[d]; // s rounded up to 1
-        idx[3 * a + d] = i0;
-        bsplineWeights(w, N, th, dth, (3 * a + d) * N);
+        const b = (3 * a + d) * N, st = stride[d];
+        for (let i = 0; i < N; i++) off[b + i] = (i0 + i < K[d] ? i0 + i : i0 + i - K[d]) * st;
+        bsplineWeights(w, N, th, dth, b);
       }
     }
     // spread charges
-    data.fill(0);
+    grid.fill(0);
     for (let a = 0; a < n; a++) {
       const qa = q[a];
       if (qa === 0) continue;
       const ox = (3 * a) * N, oy = ox + N, oz = oy + N;
-      const ix0 = idx[3 * a], iy0 = idx[3 * a + 1], iz0 = idx[3 * a + 2];
-      for (let i = 0; i < N; i++) {
-        let gx = ix0 + i;
-        if (gx >= nx) gx -= nx;
-        const tx = qa * th[ox + i];
-        for (let j = 0; j < N; j++) {
-          let gy = iy0 + j;
-          if (gy >= ny) gy -= ny;
-          const txy = tx * th[oy + j];
-          const row = (gx * ny + gy) * nz;
-          for (let k = 0; k < N; k++) {
-            let gz = iz0 + k;
-            if (gz >= nz) gz -= nz;
-            data[2 * (row + gz)] += txy * th[oz + k];
+      if (N === 5) {
+        // the default order unrolled along z (the innermost loop)
+        const z0 = off[oz], z1 = off[oz + 1], z2 = off[oz + 2], z3 = off[oz + 3], z4 = off[oz + 4];
+        const w0 = th[oz], w1 = th[oz + 1], w2 = th[oz + 2], w3 = th[oz + 3], w4 = th[oz + 4];
+        for (let i = 0; i < 5; i++) {
+          const tx = qa * th[ox + i], gx = off[ox + i];
+          for (let j = 0; j < 5; j++) {
+            const txy = tx * th[oy + j], g = gx + off[oy + j];
+            grid[g + z0] += txy * w0;
+            grid[g + z1] += txy * w1;
+            grid[g + z2] += txy * w2;
+            grid[g + z3] += txy * w3;
+            grid[g + z4] += txy * w4;
           }
+        }
+        continue;
+      }
+      for (let i = 0; i < N; i++) {
+        const tx = qa * th[ox + i], gx = off[ox + i];
+        for (let j = 0; j < N; j++) {
+          const txy = tx * th[oy + j], gxy = gx + off[oy + j];
+          for (let k = 0; k < N; k++) grid[gxy + off[oz + k]] += txy * th[oz + k];
         }
       }
     }
-    this.fft.forward(data);
-    // energy and convolution with the influence function
+    this.fft.forward(grid, spec);
+    // energy 1/2 sum_m eterm |S(m)|^2 over the full spectrum: the planes 0 < kz < nz/2 stand for
+    // their conjugates too; then the convolution with the influence function
     const et = this.eterm;
     let e = 0;
     for (let m = 0, M = et.length; m < M; m++) {
-      const re = data[2 * m], im = data[2 * m + 1], t = et[m];
-      e += t * (re * re + im * im);
-      data[2 * m] = re * t;
-      data[2 * m + 1] = im * t;
+      const kz = m % nzh, weight = kz === 0 || 2 * kz === nz ? 1 : 2;
+      const re = spec[2 * m], im = spec[2 * m + 1], t = et[m];
+      e += weight * t * (re * re + im * im);
+      spec[2 * m] = re * t;
+      spec[2 * m + 1] = im * t;
     }
-    this.fft.inverse(data);
+    this.fft.inverse(spec, grid);
     // forces: F_a = -q_a sum_grid grad(theta) * (theta_rec * Q) (SPME eq. 4.9)
     const sx = nx / box[0], sy = ny / box[1], sz = nz / box[2];
     for (let a = 0; a < n; a++) {
       const qa = q[a];
       if (qa === 0) continue;
       const ox = (3 * a) * N, oy = ox + N, oz = oy + N;
-      const ix0 = idx[3 * a], iy0 = idx[3 * a + 1], iz0 = idx[3 * a + 2];
       let fx = 0, fy = 0, fz = 0;
+      // (order 5 unrolled along z; the z offsets, weights and derivatives, unused otherwise)
+      const z0 = off[oz], z1 = off[oz + 1], z2 = off[oz + 2], z3 = off[oz + 3], z4 = off[oz + 4];
+      const w0 = th[oz], w1 = th[oz + 1], w2 = th[oz + 2], w3 = th[oz + 3], w4 = th[oz + 4];
+      const d0 = dth[oz], d1 = dth[oz + 1], d2 = dth[oz + 2], d3 = dth[oz + 3], d4 = dth[oz + 4];
       for (let i = 0; i < N; i++) {
-        let gx = ix0 + i;
-        if (gx >= nx) gx -= nx;
-        const tx = th[ox + i], dtx = dth[ox + i];
+        const tx = th[ox + i], dtx = dth[ox + i], gx = off[ox + i];
         for (let j = 0; j < N; j++) {
-          let gy = iy0 + j;
-          if (gy >= ny) gy -= ny;
-          const ty = th[oy + j], dty = dth[oy + j];
-          const row = (gx * ny + gy) * nz;
-          for (let k = 0; k < N; k++) {
-            let gz = iz0 + k;
-            if (gz >= nz) gz -= nz;
-            const v = data[2 * (row + gz)];
-            const tz = th[oz + k];
-            fx += dtx * ty * tz * v;
-            fy += tx * dty * tz * v;
-            fz += tx * ty * dth[oz + k] * v;
+          const ty = th[oy + j], dty = dth[oy + j], gxy = gx + off[oy + j];
+          // sums over k first: sum_k tz v and sum_k dtz v
+          let sv = 0, sdv = 0;
+          if (N === 5) {
+            const v0 = grid[gxy + z0], v1 = grid[gxy + z1], v2 = grid[gxy + z2], v3 = grid[gxy + z3], v4 = grid[gxy + z4];
+            sv = w0 * v0 + w1 * v1 + w2 * v2 + w3 * v3 + w4 * v4;
+            sdv = d0 * v0 + d1 * v1 + d2 * v2 + d3 * v3 + d4 * v4;
+          } else {
+            for (let k = 0; k < N; k++) {
+              const v = grid[gxy + off[oz + k]];
+              sv += th[oz + k] * v;
+              sdv += dth[oz + k] * v;
+            }
           }
+          fx += dtx * ty * sv;
+          fy += tx * dty * sv;
+          fz += tx * ty * sdv;
         }
       }
       f[fo + 3 * a] -= qa * fx * sx;

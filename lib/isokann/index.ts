@@ -6,3 +6,4 @@ export * from './muller-brown.js';
 export * from './adaptive.js';
 export * from './featurized.js';
 export * from './coverage.js';
+export * from './restrict.js';

@@ -22,6 +22,11 @@ export interface BuiltinLoss {
   checkTargets?(y: ArrayLike<number>, n: number, targetDim: number): void;
   /** One-line formula for docs and error messages. */
   formula: string;
+  /**
+   * The same loss on plain arrays, for the fused kernels (lib/nn/fused.ts): returns the mean loss of the
+   * b rows of `pred` [b][outputDim] against `target` [b][targetDim] and writes dLoss/dpred to `grad`.
+   */
+  valueAndGrad(pred: Float32Array, target: Float32Array, b: number, grad: Float32Array): number;
 }
 
 /** Squared error summed over outputs, averaged over the batch (plain MSE for one output). */
@@ -41,12 +46,26 @@ export const bernoulliNllLoss: LossFn = (pred, target) => {
   return tf.div(tf.sum(l), pred.shape[0]) as TF.Scalar;
 };
 
+/** log(1 + e^x) without overflow. */
+function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+
 const BUILTIN: Record<LossName, BuiltinLoss> = {
   mse: {
     name: 'mse',
     fn: mseLoss,
     targetDim: (m) => m,
     formula: 'mean over samples of sum over outputs (net(x) - y)^2',
+    valueAndGrad: (pred, target, b, grad) => {
+      let s = 0;
+      for (let i = 0; i < pred.length; i++) {
+        const r = Math.fround(pred[i] - target[i]);
+        s += r * r;
+        grad[i] = (2 * r) / b;
+      }
+      return Math.fround(s / b);
+    },
   },
   'bernoulli-nll': {
     name: 'bernoulli-nll',
@@ -64,6 +83,17 @@ const BUILTIN: Record<LossName, BuiltinLoss> = {
       }
     },
     formula: 'mean over shooting points of n_A softplus(q) + n_B softplus(-q), targets [n_A, n_B]',
+    valueAndGrad: (pred, target, b, grad) => {
+      let s = 0;
+      for (let i = 0; i < b; i++) {
+        const q = pred[i], nA = target[2 * i], nB = target[2 * i + 1];
+        s += nA * softplus(q) + nB * softplus(-q);
+        // d/dq: n_A sigmoid(q) - n_B sigmoid(-q)
+        const sq = 1 / (1 + Math.exp(-q));
+        grad[i] = (nA * sq - nB * (1 - sq)) / b;
+      }
+      return Math.fround(s / b);
+    },
   },
 };
 

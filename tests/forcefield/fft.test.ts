@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FFT, FFT3D } from '../../lib/forcefield/index.js';
+import { FFT, FFT3D, RealFFT3D } from '../../lib/forcefield/index.js';
 import { Rng } from '../../lib/dynamics/rng.js';
 
 /** Direct O(n^2) DFT, sign -1 forward (numpy's convention), +1 inverse. */
@@ -89,6 +89,30 @@ test('3-D FFT equals the direct 3-D DFT on a 6 x 5 x 7 grid; inverse(forward) = 
   assert.ok(maxAbs(y, x.map((v) => v * N)) < 1e-10);
   assert.throws(() => plan.forward(new Float64Array(10)), /FFT3D: data has length 10, expected 2 x 6 x 5 x 7 = 420/);
   assert.throws(() => new FFT(0), /FFT: length must be a positive integer, got 0/);
+});
+
+test('real 3-D FFT: half spectrum equals the complex 3-D FFT of the same real data (odd and even nz, odd number of z lines), and inverse(forward) = N x identity', () => {
+  const rng = new Rng(8);
+  for (const [nx, ny, nz] of [[6, 5, 7], [3, 5, 8], [4, 6, 21], [7, 3, 2]]) {
+    const N = nx * ny * nz, real = random(rng, N);
+    const full = new Float64Array(2 * N);
+    for (let k = 0; k < N; k++) full[2 * k] = real[k];
+    new FFT3D(nx, ny, nz).forward(full);
+    const plan = new RealFFT3D(nx, ny, nz), nzh = plan.nzh;
+    assert.is(nzh, Math.floor(nz / 2) + 1);
+    const spec = new Float64Array(plan.spectrumLength);
+    plan.forward(real, spec);
+    let worst = 0;
+    for (let kx = 0; kx < nx; kx++) for (let ky = 0; ky < ny; ky++) for (let kz = 0; kz < nzh; kz++) {
+      const h = 2 * ((kx * ny + ky) * nzh + kz), c = 2 * ((kx * ny + ky) * nz + kz);
+      worst = Math.max(worst, Math.abs(spec[h] - full[c]), Math.abs(spec[h + 1] - full[c + 1]));
+    }
+    assert.ok(worst < 1e-11, `${nx}x${ny}x${nz}: half spectrum differs by ${worst}`);
+    const back = new Float64Array(N);
+    plan.inverse(spec, back);
+    assert.ok(maxAbs(back, real.map((v) => v * N)) < 1e-10, `${nx}x${ny}x${nz}: inverse`);
+  }
+  assert.throws(() => new RealFFT3D(4, 4, 4).forward(new Float64Array(10), new Float64Array(96)), /RealFFT3D: real data has length 10, expected 4 x 4 x 4 = 64/);
 });
 
 test.run();

@@ -16,7 +16,7 @@ const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 // tolerance 5e-4, alpha and grid set explicitly). The bounds are 1e-5 (total) and 1e-4 of the
 // largest force; we agree to ~1e-12, so the tests assert 1e-9 to catch any real regression.
 // tip3p-na has a net charge of +1 e: OpenMM adds no background-charge energy, nor do we.
-for (const sys of ['tip3p-box', 'tip3p-nacl', 'tip3p-na', 'alanine-dipeptide-tip3p']) {
+for (const sys of ['tip3p-box', 'tip3p-nacl', 'tip3p-na', 'alanine-dipeptide-tip3p', 'licl-1m']) {
   const dir = join(DATA, sys);
   const ref = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8'));
   const top = readTopology(join(dir, 'topol.top'));

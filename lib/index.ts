@@ -52,3 +52,4 @@ export * from './stats/drift.js';
 export * from './dynamics/nve.js';
 export * from './systems/four-well.js';
 export * from './stats/total-variation.js';
+export * from './solvent/water.js';

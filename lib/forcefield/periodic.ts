@@ -453,8 +453,9 @@ export class PeriodicForceField implements Potential {
 }
 
 function checkModifier(m: string | undefined, what: string, name: string): CutoffModifier {
+  // two statements: tslab's TypeScript 5.0 does not narrow `m ?? 'none'` after a combined test
   if (m === undefined) return 'none';
-  if (m === 'none' || m === 'potential-shift') return m; // (narrowed also by the notebook kernel's older TypeScript)
+  if (m === 'none' || m === 'potential-shift') return m;
   throw new RangeError(`${name}: ${what} must be 'none' or 'potential-shift', got '${m}'`);
 }
 

@@ -25,8 +25,22 @@ import { NN_KERNELS_RELAXED_WASM_BASE64, NN_KERNELS_WASM_BASE64 } from './nn-ker
  * sums taken in a different order.
  */
 
+/**
+ * The part of the WebAssembly API used here, typed locally: the notebook kernel (tslab) compiles with the
+ * ES2022 libraries and no DOM, whose `WebAssembly` namespace has no Module, Instance or Memory types, so
+ * naming them failed every notebook's first cell.
+ */
+export interface WasmModule { readonly __brand?: 'WebAssembly.Module' }
+interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  compile(bytes: Uint8Array): Promise<WasmModule>;
+  Instance: new (module: WasmModule, imports: object) => { exports: unknown };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 interface KernelExports {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   heapBase(): number;
   gemm(a: number, rs: number, ps: number, b: number, c: number, bias: number, n: number, k: number, m: number, accumulate: number): void;
   transpose(src: number, dst: number, n: number, m: number): void;
@@ -44,7 +58,7 @@ interface KernelExports {
 export const ACTIVATION_CODES = { linear: 0, tanh: 1, sigmoid: 2, selu: 3, relu: 4, elu: 5, softplus: 6, swish: 7 } as const;
 export type FusedActivation = keyof typeof ACTIVATION_CODES;
 
-let compiled: WebAssembly.Module | undefined;
+let compiled: WasmModule | undefined;
 let variant: 'relaxed-simd' | 'simd' | undefined;
 let loadError: Error | undefined;
 
@@ -58,7 +72,7 @@ function decodeBase64(s: string): Uint8Array {
 
 /** Whether this engine validates the relaxed-SIMD build, enabling V8's flag for it on Node 20. */
 async function relaxedSupported(bytes: Uint8Array): Promise<boolean> {
-  if (WebAssembly.validate(bytes)) return true;
+  if (wasmApi.validate(bytes)) return true;
   const node = typeof process !== 'undefined' ? process.versions?.node : undefined;
   if (!node || Number(node.split('.')[0]) !== 20) return false;
   try {
@@ -67,7 +81,7 @@ async function relaxedSupported(bytes: Uint8Array): Promise<boolean> {
   } catch {
     return false;
   }
-  return WebAssembly.validate(bytes);
+  return wasmApi.validate(bytes);
 }
 
 /**
@@ -81,10 +95,10 @@ export async function loadFusedKernels(options: { relaxedSimd?: boolean } = {}):
   try {
     const relaxed = decodeBase64(NN_KERNELS_RELAXED_WASM_BASE64);
     if (options.relaxedSimd !== false && (await relaxedSupported(relaxed))) {
-      compiled = await WebAssembly.compile(relaxed);
+      compiled = await wasmApi.compile(relaxed);
       variant = 'relaxed-simd';
     } else {
-      compiled = await WebAssembly.compile(decodeBase64(NN_KERNELS_WASM_BASE64));
+      compiled = await wasmApi.compile(decodeBase64(NN_KERNELS_WASM_BASE64));
       variant = 'simd';
     }
     return true;
@@ -95,13 +109,13 @@ export async function loadFusedKernels(options: { relaxedSimd?: boolean } = {}):
 }
 
 /** The compiled kernel module and its build, to hand to a worker thread (see lib/nn/fused-worker.ts). */
-export function compiledKernels(): { module: WebAssembly.Module; variant: 'relaxed-simd' | 'simd' } {
+export function compiledKernels(): { module: WasmModule; variant: 'relaxed-simd' | 'simd' } {
   if (!compiled || !variant) throw new Error('rarelab/nn: the fused kernels are not loaded; call `await initBackend()` first');
   return { module: compiled, variant };
 }
 
 /** In a worker: uses the module compiled by the parent thread (so both run the very same code). */
-export function useCompiledKernels(module: WebAssembly.Module, build: 'relaxed-simd' | 'simd'): void {
+export function useCompiledKernels(module: WasmModule, build: 'relaxed-simd' | 'simd'): void {
   compiled = module;
   variant = build;
 }
@@ -119,7 +133,7 @@ export function fusedKernelsLoaded(): boolean {
 /** A fresh instance of the kernels with its own memory (one per network engine / worker). */
 function instantiate(): KernelExports {
   if (!compiled) throw new Error(`rarelab/nn: the fused kernels are not loaded${loadError ? ` (${loadError.message})` : ''}; call \`await initBackend()\` first`);
-  return new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
+  return new wasmApi.Instance(compiled, {}).exports as unknown as KernelExports;
 }
 
 export interface FusedNetConfig {

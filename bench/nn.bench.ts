@@ -17,12 +17,14 @@ import type { BenchResult } from './dynamics.bench.js';
  * PyTorch are measured interleaved, REPEATS times each, and the median is reported with the load average.
  */
 const REPEATS = 3;
+/** Seconds PyTorch times per measurement (rarelab times a fixed number of steps of similar length). */
+const SECONDS = 1.5;
 
 interface Case { name: string; layers: number[]; activation: Activation; batch: number; steps: number }
 const CASES: Case[] = [
-  { name: 'MLP 66-128-128-1 tanh', layers: [66, 128, 128, 1], activation: 'tanh', batch: 256, steps: 300 },
-  { name: 'MLP 66-128-128-1 tanh', layers: [66, 128, 128, 1], activation: 'tanh', batch: 4096, steps: 20 },
-  { name: 'MLP 66-200-200-1 swish', layers: [66, 200, 200, 1], activation: 'swish', batch: 256, steps: 200 },
+  { name: 'MLP 66-128-128-1 tanh', layers: [66, 128, 128, 1], activation: 'tanh', batch: 256, steps: 400 },
+  { name: 'MLP 66-128-128-1 tanh', layers: [66, 128, 128, 1], activation: 'tanh', batch: 4096, steps: 25 },
+  { name: 'MLP 66-200-200-1 swish', layers: [66, 200, 200, 1], activation: 'swish', batch: 256, steps: 250 },
 ];
 
 interface TorchResult { stepsPerSecond: number; predictPointsPerSecond: number; threads: number; torch: string }
@@ -36,7 +38,7 @@ class TorchBench {
     this.lines = createInterface({ input: this.proc.stdout })[Symbol.asyncIterator]();
   }
   async measure(c: Case, threads: number): Promise<TorchResult | { error: string }> {
-    this.proc.stdin.write(`${c.layers.join('-')} ${c.activation === 'swish' ? 'swish' : 'tanh'} ${c.batch} ${c.steps} ${threads}\n`);
+    this.proc.stdin.write(`${c.layers.join('-')} ${c.activation === 'swish' ? 'swish' : 'tanh'} ${c.batch} ${SECONDS} ${threads}\n`);
     const next = await this.lines.next();
     if (next.done) return { error: 'PyTorch process ended (is /usr/bin/python3 with python3-torch installed?)' };
     return JSON.parse(next.value);

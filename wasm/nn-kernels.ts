@@ -12,6 +12,14 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
+// a * b + c on four lanes: one fused multiply-add where the build has relaxed SIMD (npm run build:wasm
+// makes both binaries; lib/nn/fused.ts loads the relaxed one when the engine validates it), else mul + add.
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Matrix product C[n][m] (=|+=) bias[m] + sum_p A(i, p) B[p][m], A(i, p) at a + 4 * (i * rs + p * ps).
 // (rs, ps) = (k, 1) is A [n][k] row-major (forward pass, C = A B); (1, n') is A^T for A [k'][n] (weight
@@ -47,13 +55,13 @@ export function gemm(a: usize, rs: i32, ps: i32, b: usize, c: usize, bias: usize
       for (let p = 0; p < k; p++) {
         const x0 = v128.load(bp), x1 = v128.load(bp, 16);
         const w0 = f32x4.splat(load<f32>(a0 + ap));
-        s00 = f32x4.add(s00, f32x4.mul(w0, x0)); s01 = f32x4.add(s01, f32x4.mul(w0, x1));
+        s00 = madd(w0, x0, s00); s01 = madd(w0, x1, s01);
         const w1 = f32x4.splat(load<f32>(a1 + ap));
-        s10 = f32x4.add(s10, f32x4.mul(w1, x0)); s11 = f32x4.add(s11, f32x4.mul(w1, x1));
+        s10 = madd(w1, x0, s10); s11 = madd(w1, x1, s11);
         const w2 = f32x4.splat(load<f32>(a2 + ap));
-        s20 = f32x4.add(s20, f32x4.mul(w2, x0)); s21 = f32x4.add(s21, f32x4.mul(w2, x1));
+        s20 = madd(w2, x0, s20); s21 = madd(w2, x1, s21);
         const w3 = f32x4.splat(load<f32>(a3 + ap));
-        s30 = f32x4.add(s30, f32x4.mul(w3, x0)); s31 = f32x4.add(s31, f32x4.mul(w3, x1));
+        s30 = madd(w3, x0, s30); s31 = madd(w3, x1, s31);
         bp += mb; ap += psb;
       }
       v128.store(c0 + jb, s00); v128.store(c0 + jb, s01, 16);
@@ -72,10 +80,10 @@ export function gemm(a: usize, rs: i32, ps: i32, b: usize, c: usize, bias: usize
       let bp = b + jb, ap = <usize>0;
       for (let p = 0; p < k; p++) {
         const x0 = v128.load(bp);
-        s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(a0 + ap)), x0));
-        s1 = f32x4.add(s1, f32x4.mul(f32x4.splat(load<f32>(a1 + ap)), x0));
-        s2 = f32x4.add(s2, f32x4.mul(f32x4.splat(load<f32>(a2 + ap)), x0));
-        s3 = f32x4.add(s3, f32x4.mul(f32x4.splat(load<f32>(a3 + ap)), x0));
+        s0 = madd(f32x4.splat(load<f32>(a0 + ap)), x0, s0);
+        s1 = madd(f32x4.splat(load<f32>(a1 + ap)), x0, s1);
+        s2 = madd(f32x4.splat(load<f32>(a2 + ap)), x0, s2);
+        s3 = madd(f32x4.splat(load<f32>(a3 + ap)), x0, s3);
         bp += mb; ap += psb;
       }
       v128.store(c0 + jb, s0); v128.store(c1 + jb, s1); v128.store(c2 + jb, s2); v128.store(c3 + jb, s3);
@@ -97,7 +105,7 @@ export function gemm(a: usize, rs: i32, ps: i32, b: usize, c: usize, bias: usize
       else if (bias) s = v128.load(bias + jb);
       let bp = b + jb, ap = <usize>0;
       for (let p = 0; p < k; p++) {
-        s = f32x4.add(s, f32x4.mul(f32x4.splat(load<f32>(ar + ap)), v128.load(bp)));
+        s = madd(f32x4.splat(load<f32>(ar + ap)), v128.load(bp), s);
         bp += mb; ap += psb;
       }
       v128.store(cr + jb, s);
@@ -113,7 +121,7 @@ function matVec(a: usize, rs: i32, b: usize, c: usize, bias: usize, n: i32, k: i
     const ar = a + <usize>i * rsb;
     let s = f32x4.splat(0);
     let p = 0;
-    for (; p < k4; p += 4) s = f32x4.add(s, f32x4.mul(v128.load(ar + (<usize>p << 2)), v128.load(b + (<usize>p << 2))));
+    for (; p < k4; p += 4) s = madd(v128.load(ar + (<usize>p << 2)), v128.load(b + (<usize>p << 2)), s);
     let t: f32 = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
     for (; p < k; p++) t += load<f32>(ar + (<usize>p << 2)) * load<f32>(b + (<usize>p << 2));
     const cp = c + (<usize>i << 2);
@@ -210,7 +218,9 @@ const SELU_ALPHA: f32 = 1.6732632423543772848170429916717;
 // @ts-ignore: decorator
 @inline function expv(y: v128): v128 {
   y = f32x4.min(f32x4.max(y, f32x4.splat(-87.0)), f32x4.splat(88.0));
-  const n = f32x4.nearest(f32x4.mul(y, f32x4.splat(1.4426950408889634)));
+  // t = y / ln 2 + 1.5 * 2^23 rounds y / ln 2 to the integer n in t's low mantissa bits
+  const t = f32x4.add(f32x4.mul(y, f32x4.splat(1.4426950408889634)), f32x4.splat(12582912.0));
+  const n = f32x4.sub(t, f32x4.splat(12582912.0));
   const r = f32x4.sub(f32x4.sub(y, f32x4.mul(n, f32x4.splat(0.693145751953125))), f32x4.mul(n, f32x4.splat(1.4286068203094172e-6)));
   let p = f32x4.splat(<f32>(1.0 / 5040));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>(1.0 / 720)));
@@ -220,7 +230,8 @@ const SELU_ALPHA: f32 = 1.6732632423543772848170429916717;
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // 2^n as float bits: (n + 127) << 23, with n = bits(t) - bits(1.5 * 2^23)
+  const scale = i32x4.shl(i32x4.add(t, i32x4.splat(127 - 0x4B400000)), 23);
   return f32x4.mul(p, scale);
 }
 

@@ -1,5 +1,6 @@
 import { tf } from './backend.js';
 import { FusedNet } from './fused.js';
+import { GradientWorker } from './fused-parallel.js';
 import type { BuiltinLoss } from './losses.js';
 import type { Mlp } from './mlp.js';
 
@@ -19,6 +20,8 @@ export interface FusedOptimizerOptions {
   beta2: number;
   epsilon: number;
   weightDecay: number;
+  /** 1, or 2 to split each minibatch between the calling thread and a worker thread (fused-parallel.ts). */
+  threads: number;
 }
 
 /** One optimiser entry of TrainerState (tfjs's NamedTensor, as plain arrays). */
@@ -74,15 +77,42 @@ export class FusedTraining {
     this.accBeta2 = Math.fround(o.beta2);
   }
 
+  private worker?: GradientWorker;
+  private yb = new Float32Array(0);
+
   /**
-   * Forward and backward pass on b rows (input already in the engine), then the loss and the squared
-   * gradient norm (weight decay included); the update is applied only when both are finite.
+   * One optimiser step on the minibatch of rows perm[s..s+b-1] of x [*][inDim] and y [*][targetDim]:
+   * forward and backward pass (the first half of the rows on a worker thread when threads is 2), then the
+   * loss and squared gradient norm (weight decay included); the update is applied only when both are finite.
    */
-  step(target: Float32Array, b: number): { loss: number; g2: number } {
-    const eng = this.engine;
-    const out = eng.forward(b);
-    const loss = this.loss.valueAndGrad(out, target, b, eng.outputGradView(b));
-    eng.backward(b, true, false);
+  step(x: ArrayLike<number>, y: ArrayLike<number>, perm: ArrayLike<number>, s: number, b: number, batchSize: number): { loss: number; g2: number } {
+    const eng = this.engine, m = this.loss.targetDim(this.net.outputDim), d = this.net.inputDim;
+    const gather = (into: Float32Array, from: ArrayLike<number>, w: number, start: number, rows: number) => {
+      for (let i = 0; i < rows; i++) {
+        const r = perm[start + i] * w;
+        for (let k = 0; k < w; k++) into[i * w + k] = from[r + k];
+      }
+    };
+    // the worker's share: the first half of the rows (none for a single-row batch)
+    const wr = this.o.threads > 1 ? b >> 1 : 0;
+    if (wr > 0) {
+      this.worker ??= new GradientWorker(
+        { layers: this.net.config.layers, activation: this.net.config.activation, outputActivation: this.net.config.outputActivation, normalization: this.net.config.normalization },
+        this.loss.name, eng.size, batchSize >> 1, m,
+      );
+      gather(this.worker.input, x, d, s, wr);
+      gather(this.worker.target, y, m, s, wr);
+      this.worker.start(eng.paramView(), wr, b);
+    }
+    const own = b - wr;
+    if (this.yb.length < own * m) this.yb = new Float32Array(own * m);
+    eng.setInput(x, own, s + wr, perm);
+    gather(this.yb, y, m, s + wr, own);
+    const out = eng.forward(own);
+    let loss = this.loss.valueAndGrad(out, this.yb.subarray(0, own * m), b, eng.outputGradView(own));
+    eng.backward(own, true, false);
+    if (wr > 0) loss += this.worker!.finish(eng);
+    loss = Math.fround(loss);
     const g2 = eng.decayAndNorm(this.o.weightDecay);
     if (Number.isFinite(loss) && Number.isFinite(g2)) this.apply();
     return { loss, g2 };
@@ -101,6 +131,12 @@ export class FusedTraining {
     }
     this.hasMoments = true;
     this.iterations++;
+  }
+
+  /** Ends the worker thread, if any. */
+  dispose(): void {
+    this.worker?.close();
+    this.worker = undefined;
   }
 
   /** The optimiser part of TrainerState: [iter, moments...] named and ordered as tfjs's getWeights. */

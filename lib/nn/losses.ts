@@ -23,8 +23,10 @@ export interface BuiltinLoss {
   /** One-line formula for docs and error messages. */
   formula: string;
   /**
-   * The same loss on plain arrays, for the fused kernels (lib/nn/fused.ts): returns the mean loss of the
-   * b rows of `pred` [b][outputDim] against `target` [b][targetDim] and writes dLoss/dpred to `grad`.
+   * The same loss on plain arrays, for the fused kernels (lib/nn/fused.ts): for the rows of `pred`
+   * [rows][outputDim] and `target` [rows][targetDim], returns their summed loss divided by the batch size
+   * b (the batch mean when the rows are the whole batch; a part of it when a batch is split between
+   * threads) and writes its gradient dLoss/dpred to `grad`.
    */
   valueAndGrad(pred: Float32Array, target: Float32Array, b: number, grad: Float32Array): number;
 }
@@ -64,7 +66,7 @@ const BUILTIN: Record<LossName, BuiltinLoss> = {
         s += r * r;
         grad[i] = (2 * r) / b;
       }
-      return Math.fround(s / b);
+      return s / b;
     },
   },
   'bernoulli-nll': {
@@ -85,14 +87,14 @@ const BUILTIN: Record<LossName, BuiltinLoss> = {
     formula: 'mean over shooting points of n_A softplus(q) + n_B softplus(-q), targets [n_A, n_B]',
     valueAndGrad: (pred, target, b, grad) => {
       let s = 0;
-      for (let i = 0; i < b; i++) {
+      for (let i = 0; i < pred.length; i++) {
         const q = pred[i], nA = target[2 * i], nB = target[2 * i + 1];
         s += nA * softplus(q) + nB * softplus(-q);
         // d/dq: n_A sigmoid(q) - n_B sigmoid(-q)
         const sq = 1 / (1 + Math.exp(-q));
         grad[i] = (nA * sq - nB * (1 - sq)) / b;
       }
-      return Math.fround(s / b);
+      return s / b;
     },
   },
 };

@@ -35,6 +35,12 @@ export interface TrainerOptions {
   loss?: LossName | LossFn;
   /** Target columns per sample for a custom loss function; default the network's output width. */
   targetDim?: number;
+  /**
+   * 2 splits every minibatch between this thread and a worker thread and sums their gradients (the same
+   * steps as 1 thread up to float rounding; ~2x faster on two free cores). Default 1. Applies to the
+   * fused kernels in Node (built-in loss, no dropout, wasm/cpu backend); ignored on tfjs ops.
+   */
+  threads?: number;
 }
 
 export interface FitOptions {
@@ -89,7 +95,9 @@ export class Trainer {
       weightDecay: options.weightDecay ?? 0,
       batchSize: options.batchSize ?? 100,
       seed: options.seed ?? nextSeed(),
+      threads: options.threads ?? 1,
     };
+    if (o.threads !== 1 && o.threads !== 2) throw new RangeError(`Trainer: threads must be 1 or 2, got ${o.threads}`);
     positive(o.learningRate, 'learningRate');
     if (!(o.weightDecay >= 0) || !Number.isFinite(o.weightDecay)) throw new RangeError(`Trainer: weightDecay must be non-negative and finite, got ${o.weightDecay}`);
     if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`Trainer: batchSize must be a positive integer, got ${o.batchSize}`);
@@ -217,8 +225,7 @@ export class Trainer {
 
   /** `fit` on the fused kernels: same minibatches (same permutation stream), same checks, same updates. */
   private fitFused(x: ArrayLike<number>, y: ArrayLike<number>, n: number, epochs: number, bs: number, options: FitOptions): number[] {
-    const f = this.fused!, eng = f.engine, m = this.targetDim;
-    const yb = new Float32Array(bs * m);
+    const f = this.fused!, eng = f.engine;
     const out: number[] = [];
     loadWeights(this.net, eng);
     try {
@@ -227,12 +234,7 @@ export class Trainer {
         let sum = 0;
         for (let s = 0; s < n; s += bs) {
           const b = Math.min(n, s + bs) - s;
-          eng.setInput(x, b, s, perm);
-          for (let i = 0; i < b; i++) {
-            const r = perm[s + i];
-            for (let k = 0; k < m; k++) yb[i * m + k] = y[r * m + k];
-          }
-          const { loss, g2 } = f.step(b === bs ? yb : yb.subarray(0, b * m), b);
+          const { loss, g2 } = f.step(x, y, perm, s, b, bs);
           this.steps++;
           if (!Number.isFinite(loss) || !Number.isFinite(g2)) throw new TrainingDivergedError(this.steps, loss, this.options.learningRate, g2);
           sum += loss * b;
@@ -361,6 +363,7 @@ export class Trainer {
 
   /** Frees the optimiser state (not the network). */
   dispose(): void {
+    this.fused?.dispose();
     if (!this.optimizer) return; // the fused path holds no tensors
     this.optimizer.dispose();
     // tfjs 4.22: MomentumOptimizer.dispose frees its momentum and accumulators but not the learning-rate

@@ -177,4 +177,28 @@ test('a checkpoint written on one engine resumes on the other with the same opti
   }
 });
 
+test('two threads (minibatch split, gradients summed) train as one thread up to float rounding', () => {
+  const rng = new Rng(14);
+  const n = 203, d = 8; // 203 = 3 batches of 64 and one of 11: odd splits too
+  const x = Float64Array.from({ length: n * d }, () => rng.normal());
+  const y = Float64Array.from({ length: n }, (_, i) => Math.tanh(x[i * d] - x[i * d + 3]));
+  const counts = Float64Array.from({ length: 2 * n }, (_, k) => (k % 2 === 0 ? (y[k >> 1] > 0 ? 3 : 1) : rng.int(3)));
+  for (const [loss, targets] of [['mse', y], ['bernoulli-nll', counts]] as const) {
+    const run = (threads: number) => {
+      const net = new Mlp({ layers: [d, 24, 24, 1], activation: 'swish', normalization: { mean: new Array(d).fill(0.1), std: new Array(d).fill(2) }, seed: 3 });
+      const t = new Trainer(net, { loss, learningRate: 3e-3, batchSize: 64, weightDecay: 1e-4, seed: 8, threads });
+      const losses = t.fit(x, targets, n, { epochs: 5 });
+      const w = net.getWeights().flatMap((l) => [...l.kernel, ...l.bias]);
+      t.dispose();
+      net.dispose();
+      return { losses, w };
+    };
+    const one = run(1), two = run(2);
+    assert.ok(one.losses[4] < one.losses[0], `${loss}: training lowers the loss ${one.losses}`);
+    assert.ok(maxRel(two.losses, one.losses, 1e-3) < 1e-5, `${loss}: 2 threads ${two.losses} vs 1 thread ${one.losses}`);
+    assert.ok(maxRel(two.w, one.w, 1e-2) < 1e-4, `${loss}: weights differ by ${maxRel(two.w, one.w, 1e-2)}`);
+  }
+  assert.throws(() => new Trainer(new Mlp({ layers: [2, 1], seed: 0 }), { threads: 3 }), /threads must be 1 or 2, got 3/);
+});
+
 test.run();

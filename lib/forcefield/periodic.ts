@@ -328,6 +328,7 @@ export class PeriodicForceField implements Potential {
     // ---- excluded pairs: remove their reciprocal-space interaction, -ke q_i q_j erf(alpha r)/r
     let eExcl = 0;
     const a = this.alpha, c = (2 * a) / Math.sqrt(Math.PI), exI = this.exI, exJ = this.exJ;
+    const rc = this.cutoff, tab = this.table, invH = this.tableInvH;
     for (let e = 0, ne = exI.length; e < ne; e++) {
       const i = exI[e], j = exJ[e];
       const qq = qk[i] * q[j];
@@ -341,10 +342,21 @@ export class PeriodicForceField implements Potential {
       // (SETTLE waters have no bonds and erf(a r)/r has a finite limit)
       if (r2 < COINCIDENT_ATOMS_NM * COINCIDENT_ATOMS_NM) this.overlap(i, j, Math.sqrt(r2), walker);
       const r = Math.sqrt(r2), ir = 1 / r;
-      const ef = erf(a * r);
+      // erf(a r) = 1 - erfc(a r) and its derivative from the real-space table within the cut-off
+      // (absolute error ~1e-15; bonded neighbours are always there), else directly
+      let ef: number, def: number;
+      if (r < rc) {
+        const u = r * invH, k = u | 0, t = u - k, cc = 4 * k;
+        const c1 = tab[cc + 1], c2 = tab[cc + 2], c3 = tab[cc + 3];
+        ef = 1 - (tab[cc] + t * (c1 + t * (c2 + t * c3)));
+        def = -(c1 + t * (2 * c2 + 3 * t * c3)) * invH;
+      } else {
+        ef = erf(a * r);
+        def = c * Math.exp(-a * a * r2);
+      }
       eExcl -= qq * ef * ir;
-      // F = -dE/dr r^ with E = -qq erf(a r)/r: dE/dr = -qq (c exp(-a^2 r^2)/r - erf/r^2)
-      const s = qq * (c * Math.exp(-a * a * r2) * ir - ef * ir * ir) * ir;
+      // F = -dE/dr r^ with E = -qq erf(a r)/r: dE/dr = -qq (d erf/dr / r - erf/r^2)
+      const s = qq * (def * ir - ef * ir * ir) * ir;
       f[fo + 3 * i] += s * dx; f[fo + 3 * i + 1] += s * dy; f[fo + 3 * i + 2] += s * dz;
       f[fo + 3 * j] -= s * dx; f[fo + 3 * j + 1] -= s * dy; f[fo + 3 * j + 2] -= s * dz;
     }

@@ -1,6 +1,17 @@
 import { NN_KERNELS_RELAXED_WASM_BASE64, NN_KERNELS_WASM_BASE64 } from './nn-kernels.wasm.js';
 
 /**
+ * The parts of the WebAssembly JS API used here, typed locally: tslab compiles notebooks with TypeScript
+ * 5.0's ES2022 library and no DOM types, where the global `WebAssembly` namespace has no Memory, Module,
+ * Instance, validate or compile, so naming them failed every notebook at its first cell.
+ */
+export interface WasmModule { readonly __wasmModule?: never }
+interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+const WA = (globalThis as unknown as {
+  WebAssembly: { validate(bytes: Uint8Array): boolean; compile(bytes: Uint8Array): Promise<WasmModule>; Instance: new (module: WasmModule, imports: object) => { exports: unknown } };
+}).WebAssembly;
+
+/**
  * Fused dense-network kernels: rarelab's own WebAssembly (SIMD) forward pass, backward pass and optimiser
  * update for an Mlp, used instead of tfjs ops when the tfjs backend is wasm or cpu (see backend.ts,
  * `fusedActive`). Built from wasm/nn-kernels.ts (AssemblyScript) by `npm run build:wasm`; the binary is
@@ -24,20 +35,6 @@ import { NN_KERNELS_RELAXED_WASM_BASE64, NN_KERNELS_WASM_BASE64 } from './nn-ker
  * formulas in the same float32 operation order); results differ from it only by float32 rounding of
  * sums taken in a different order.
  */
-
-/**
- * The part of the WebAssembly API used here, typed locally: the notebook kernel (tslab) compiles with the
- * ES2022 libraries and no DOM, whose `WebAssembly` namespace has no Module, Instance or Memory types, so
- * naming them failed every notebook's first cell.
- */
-export interface WasmModule { readonly __brand?: 'WebAssembly.Module' }
-interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  compile(bytes: Uint8Array): Promise<WasmModule>;
-  Instance: new (module: WasmModule, imports: object) => { exports: unknown };
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface KernelExports {
   memory: WasmMemory;
@@ -72,7 +69,7 @@ function decodeBase64(s: string): Uint8Array {
 
 /** Whether this engine validates the relaxed-SIMD build, enabling V8's flag for it on Node 20. */
 async function relaxedSupported(bytes: Uint8Array): Promise<boolean> {
-  if (wasmApi.validate(bytes)) return true;
+  if (WA.validate(bytes)) return true;
   const node = typeof process !== 'undefined' ? process.versions?.node : undefined;
   if (!node || Number(node.split('.')[0]) !== 20) return false;
   try {
@@ -81,7 +78,7 @@ async function relaxedSupported(bytes: Uint8Array): Promise<boolean> {
   } catch {
     return false;
   }
-  return wasmApi.validate(bytes);
+  return WA.validate(bytes);
 }
 
 /**
@@ -95,10 +92,10 @@ export async function loadFusedKernels(options: { relaxedSimd?: boolean } = {}):
   try {
     const relaxed = decodeBase64(NN_KERNELS_RELAXED_WASM_BASE64);
     if (options.relaxedSimd !== false && (await relaxedSupported(relaxed))) {
-      compiled = await wasmApi.compile(relaxed);
+      compiled = await WA.compile(relaxed);
       variant = 'relaxed-simd';
     } else {
-      compiled = await wasmApi.compile(decodeBase64(NN_KERNELS_WASM_BASE64));
+      compiled = await WA.compile(decodeBase64(NN_KERNELS_WASM_BASE64));
       variant = 'simd';
     }
     return true;
@@ -133,7 +130,7 @@ export function fusedKernelsLoaded(): boolean {
 /** A fresh instance of the kernels with its own memory (one per network engine / worker). */
 function instantiate(): KernelExports {
   if (!compiled) throw new Error(`rarelab/nn: the fused kernels are not loaded${loadError ? ` (${loadError.message})` : ''}; call \`await initBackend()\` first`);
-  return new wasmApi.Instance(compiled, {}).exports as unknown as KernelExports;
+  return new WA.Instance(compiled, {}).exports as unknown as KernelExports;
 }
 
 export interface FusedNetConfig {

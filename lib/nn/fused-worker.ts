@@ -1,6 +1,6 @@
 /// <reference lib="dom" /> // WebAssembly types: tslab compiles notebooks without the DOM lib
 import { workerData } from 'node:worker_threads';
-import { FusedNet, useCompiledKernels, type FusedNetConfig } from './fused.js';
+import { FusedNet, useCompiledKernels, type FusedNetConfig, type WasmModule } from './fused.js';
 import { builtinLoss, type LossName } from './losses.js';
 
 /**
@@ -11,7 +11,7 @@ import { builtinLoss, type LossName } from './losses.js';
  * blocks in Atomics.wait for the worker (Node only: a browser page's main thread may not block).
  */
 export interface WorkerInit {
-  kernels: { module: WebAssembly.Module; variant: 'relaxed-simd' | 'simd' };
+  kernels: { module: WasmModule; variant: 'relaxed-simd' | 'simd' };
   net: FusedNetConfig;
   loss: LossName;
   size: number;

@@ -441,7 +441,9 @@ export class PeriodicForceField implements Potential {
 }
 
 function checkModifier(m: string | undefined, what: string, name: string): CutoffModifier {
-  if (m === undefined || m === 'none' || m === 'potential-shift') return m ?? 'none';
+  // two returns, not `m ?? 'none'`: tslab's TypeScript 5.0 does not narrow m through the ?? (a compile error in every notebook)
+  if (m === undefined) return 'none';
+  if (m === 'none' || m === 'potential-shift') return m;
   throw new RangeError(`${name}: ${what} must be 'none' or 'potential-shift', got '${m}'`);
 }
 

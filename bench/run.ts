@@ -1,5 +1,5 @@
-// `npm run bench [-- name ...]`: runs every bench/*.bench.ts (or those whose file name contains one of
-// the given names) and prints one table. Each bench file exports `run(): Promise<BenchResult[]>`.
+// `npm run bench [-- name ...]`: runs every bench/*.bench.ts (or those named, `nn` for nn.bench.ts, or
+// whose file name contains one of the given names) and prints one table. Each bench file exports `run(): Promise<BenchResult[]>`.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,8 +9,10 @@ import type { BenchResult } from './dynamics.bench.js';
 
 const filters = process.argv.slice(2);
 const dir = join(projectRoot(), 'bench');
-const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort()
-  .filter((f) => filters.length === 0 || filters.some((n) => f.includes(n)));
+const all = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
+// a name that is a whole bench (`nn` for nn.bench.ts) selects just that one, else any file containing it
+const matches = (f: string, n: string) => (all.includes(`${n}.bench.ts`) ? f === `${n}.bench.ts` : f.includes(n));
+const files = all.filter((f) => filters.length === 0 || filters.some((n) => matches(f, n)));
 if (files.length === 0) {
   console.error(`bench: no bench/*.bench.ts matches ${filters.join(', ')}`);
   process.exit(2);

@@ -2,13 +2,14 @@
 """Minimises and equilibrates a solvated system with OpenMM 7.7 (GROMACS's mdrun dies on CPUs without
 rdtscp, so OpenMM is the engine that runs everywhere here).
 
-  equilibrate_solvent.py DIR NPT_PS NVT_PS
+  equilibrate_solvent.py DIR NPT_PS NVT_PS [THREADS]
       DIR/conf.gro + DIR/topol.top -> DIR/minimised.gro (LocalEnergyMinimizer, tolerance 10 kJ/mol/nm,
       rigid TIP3P and X-H bonds constrained) -> NPT_PS ps at 300 K and 1 bar (LangevinMiddleIntegrator,
       friction 1/ps, 2 fs; MonteCarloBarostat every 25 steps) -> NVT_PS ps at the final box ->
       DIR/equilibrated.gro (positions and velocities, 6 decimals) and DIR/equilibration.json (box and
       density every ps). PME r_c 1 nm, tolerance 5e-4, dispersion correction as in the paper's setup.
-      Seeds: integrator 20240611, barostat 20240611. CPU platform (2 threads) if present, else Reference.
+      Seeds: integrator 20240611, barostat 20240611. CPU platform (THREADS threads, default 2) if
+      present, else Reference.
 
   equilibrate_solvent.py npt DIR PS
       continues from DIR/equilibrated.gro (positions, velocities, box) with PS ps of the same NPT
@@ -37,7 +38,7 @@ def write_gro(path, title, atom_lines, x, v, box):
         f.write('%11.6f%11.6f%11.6f\n' % tuple(box))
 
 
-def main(d, npt_ps, nvt_ps):
+def main(d, npt_ps, nvt_ps, threads=2):
     import openmm as mm
     from openmm import app, unit
     gro = app.GromacsGroFile(os.path.join(d, 'conf.gro'))
@@ -52,7 +53,7 @@ def main(d, npt_ps, nvt_ps):
     integ.setRandomNumberSeed(SEED)
     names = [mm.Platform.getPlatform(i).getName() for i in range(mm.Platform.getNumPlatforms())]
     platform = mm.Platform.getPlatformByName('CPU' if 'CPU' in names else 'Reference')
-    props = {'Threads': '2'} if platform.getName() == 'CPU' else {}
+    props = {'Threads': str(threads)} if platform.getName() == 'CPU' else {}
     sim = app.Simulation(top.topology, system, integ, platform, props)
     sim.context.setPositions(gro.positions)
     mm.LocalEnergyMinimizer.minimize(sim.context, 10.0, 0)
@@ -60,7 +61,7 @@ def main(d, npt_ps, nvt_ps):
     box = [v[k] for k, v in enumerate(st.getPeriodicBoxVectors().value_in_unit(unit.nanometer))]
     x = st.getPositions(asNumpy=True).value_in_unit(unit.nanometer)
     write_gro(os.path.join(d, 'minimised.gro'), 'minimised (OpenMM LocalEnergyMinimizer, 10 kJ/mol/nm, constrained)', atom_lines, x, np.zeros_like(x), box)
-    log = {'platform': platform.getName(), 'minimisedEnergy': st.getPotentialEnergy().value_in_unit(unit.kilojoule_per_mole), 'npt': [], 'nvt': []}
+    log = {'platform': platform.getName(), 'threads': threads if platform.getName() == 'CPU' else 1, 'minimisedEnergy': st.getPotentialEnergy().value_in_unit(unit.kilojoule_per_mole), 'npt': [], 'nvt': []}
     sim.context.setVelocitiesToTemperature(300 * unit.kelvin, SEED)
     mass = sum(system.getParticleMass(i).value_in_unit(unit.dalton) for i in range(system.getNumParticles()))
     for phase, ps in (('npt', npt_ps), ('nvt', nvt_ps)):
@@ -113,7 +114,7 @@ def npt(d, ps):
 if __name__ == '__main__':
     if len(sys.argv) == 4 and sys.argv[1] == 'npt':
         npt(sys.argv[2], float(sys.argv[3]))
-    elif len(sys.argv) == 4:
-        main(sys.argv[1], float(sys.argv[2]), float(sys.argv[3]))
+    elif len(sys.argv) in (4, 5):
+        main(sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) == 5 else 2)
     else:
         raise SystemExit(__doc__)

@@ -15,6 +15,7 @@ cp "$W/water.gro" "$D/tip3p-box/conf.gro"
 cp "$W/water.top" "$D/tip3p-box/topol.top"
 /usr/bin/python3 "$D/solvent_reference.py" frames "$D/tip3p-box" conf.gro 0.005 0.02
 /usr/bin/python3 "$D/solvent_reference.py" reference "$D/tip3p-box" 2
+/usr/bin/python3 "$D/solvent_reference.py" shift "$D/tip3p-box"
 
 # --- tip3p-nacl: the same box with two waters replaced by Na+ and Cl- (gmx genion, seed 1)
 mkdir -p "$D/tip3p-nacl"
@@ -50,3 +51,20 @@ cp "$D/alanine-dipeptide/posre.itp" "$D/alanine-dipeptide-tip3p/posre.itp"
 /usr/bin/python3 "$D/equilibrate_solvent.py" "$D/alanine-dipeptide-tip3p" 20 10
 /usr/bin/python3 "$D/solvent_reference.py" frames "$D/alanine-dipeptide-tip3p" equilibrated.gro 0.005 0.02
 /usr/bin/python3 "$D/solvent_reference.py" reference "$D/alanine-dipeptide-tip3p" 2
+/usr/bin/python3 "$D/solvent_reference.py" shift "$D/alanine-dipeptide-tip3p"
+
+# --- licl-1m: the AIMMD paper's 1 M LiCl (37 Li+, 37 Cl-, 2104 TIP3P) with Joung-Cheatham ions
+# (data/licl-1m/ions-jc-tip3p.itp; GROMACS's amber99sb-ildn ions.itp has parm99 Li/Cl instead). gmx
+# solvate fills a 4.05 nm cube with 2178 waters (-maxsol), genion replaces 74 of them by ions.
+mkdir -p "$D/licl-1m"
+cp "$D/licl-1m/ions-jc-tip3p.itp" "$W/"
+printf '#include "amber99sb-ildn.ff/forcefield.itp"\n#include "ions-jc-tip3p.itp"\n#include "amber99sb-ildn.ff/tip3p.itp"\n\n[ system ]\n1 M LiCl in TIP3P water (Joung-Cheatham ions)\n\n[ molecules ]\n' > "$W/licl.top"
+(cd "$W" && gmx solvate -cs spc216.gro -box 4.05 4.05 4.05 -maxsol 2178 -o licl-water.gro -p licl.top \
+   && gmx grompp -f ions.mdp -c licl-water.gro -p licl.top -o licl-ions.tpr -po mdout.mdp \
+   && echo SOL | gmx genion -s licl-ions.tpr -p licl.top -o licl.gro -pname LI -nname CL -np 37 -nn 37 -seed 1)
+cp "$W/licl.gro" "$D/licl-1m/conf.gro"
+cp "$W/licl.top" "$D/licl-1m/topol.top"
+# minimised and equilibrated with OpenMM (CPU platform, 1 thread): 20 ps NPT (300 K, 1 bar) + 10 ps NVT
+/usr/bin/python3 "$D/equilibrate_solvent.py" "$D/licl-1m" 20 10 1
+/usr/bin/python3 "$D/solvent_reference.py" frames "$D/licl-1m" equilibrated.gro 0.005 0.02
+/usr/bin/python3 "$D/solvent_reference.py" reference "$D/licl-1m" 2

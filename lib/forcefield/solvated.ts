@@ -97,7 +97,7 @@ export function loadSolvatedSystem(topPath: string, groPath: string, options: Pa
 }
 
 /** Solvated systems shipped in data/ (see data/README.md). */
-export const SHIPPED_SOLVATED_SYSTEMS = ['alanine-dipeptide-tip3p'] as const;
+export const SHIPPED_SOLVATED_SYSTEMS = ['alanine-dipeptide-tip3p', 'licl-1m'] as const;
 
 /** A shipped solvated system, minimised and equilibrated (data/<name>/equilibrated.gro, with velocities). */
 export function loadShippedSolvatedSystem(name: (typeof SHIPPED_SOLVATED_SYSTEMS)[number] | string, options: Partial<PeriodicOptions> = {}): SolvatedSystem {

@@ -16,6 +16,13 @@ import { inputGradient } from './input-gradient.js';
  * Trainers with custom losses; the penalty's input gradient is an explicit expression (input-gradient.ts).
  * Conditions and configurations are standardised per coordinate (stored in the model); the decoder
  * returns configurations in the caller's units (e.g. aligned Cartesian nm).
+ *
+ * Status: the penalty's gradient is tested (tests/lss/input-gradient.test.ts) and decoding, save and load
+ * are tested through the assembled simulator, but trainCwgan has NOT yet been shown to learn a known
+ * conditional law: on psi ~ U(-1, 1), x = (0.8 psi + 0.3 xi1, psi^2 + 0.15 xi2) with [64, 64] networks,
+ * 600 generator updates (batch 512, learning rate 1e-3) gave E[x1 | psi = -0.7] = -1.34 (exact -0.56) and
+ * conditional standard deviations off by up to 2x; each update cost ~1 s of wall time on the loaded
+ * 2-core machine, so longer runs were not made. Treat its output as unvalidated.
  */
 export interface CwganOptions {
   /** Noise dimension d; default 50 (the paper). */

@@ -6,3 +6,5 @@ export * from './vamp-loss.js';
 export * from './srv.js';
 export * from './mdn.js';
 export * from './input-gradient.js';
+export * from './cwgan.js';
+export * from './simulator.js';

@@ -1,5 +1,5 @@
 import { Rng } from '../dynamics/rng.js';
-import { backendName, requireBackend } from './backend.js';
+import { backendName, fusedActive, requireBackend, setFusedKernels } from './backend.js';
 import { Mlp, type Activation } from './mlp.js';
 import { Trainer } from './train.js';
 
@@ -17,16 +17,24 @@ export interface TrainingBenchOptions {
   optimizer?: 'adam' | 'nesterov' | 'sgd';
   /** Seed of the random data and weights; default 0. */
   seed?: number;
+  /** 'tfjs' to time tfjs ops even where the fused kernels are active; default: whatever is active. */
+  engine?: 'fused' | 'tfjs';
+  /** Trainer threads (2: data-parallel with a worker thread, fused kernels only); default 1. */
+  threads?: number;
 }
 
 export interface TrainingBenchResult {
   backend: string;
+  /** 'fused' (rarelab's WebAssembly kernels) or 'tfjs' (tfjs ops). */
+  engine: 'fused' | 'tfjs';
   layers: number[];
   batchSize: number;
   steps: number;
   /** Optimiser steps per second (each step: forward, backward, update, loss read-back). */
   stepsPerSecond: number;
   msPerStep: number;
+  /** Steps per second of this process's CPU time (Node; steadier than wall time on a loaded machine). */
+  stepsPerCpuSecond?: number;
 }
 
 /**
@@ -35,6 +43,29 @@ export interface TrainingBenchResult {
  */
 export function benchmarkTraining(options: TrainingBenchOptions = {}): TrainingBenchResult {
   requireBackend('benchmarkTraining');
+  return withEngine(options.engine, () => trainingThroughput(options));
+}
+
+/** This process's CPU time in ms (all threads), NaN outside Node. */
+function cpuMs(): number {
+  if (typeof process === 'undefined' || !process.cpuUsage) return NaN;
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Runs `f` with the fused kernels switched off when `engine` is 'tfjs' (restored afterwards). */
+function withEngine<T>(engine: 'fused' | 'tfjs' | undefined, f: () => T): T {
+  const was = fusedActive();
+  if (engine === 'fused' && !was) throw new Error("benchmark: engine 'fused' requested but the fused kernels are not active (tfjs-node backend, or setFusedKernels(false))");
+  if (engine === 'tfjs') setFusedKernels(false);
+  try {
+    return f();
+  } finally {
+    if (engine === 'tfjs' && was) setFusedKernels(true);
+  }
+}
+
+function trainingThroughput(options: TrainingBenchOptions): TrainingBenchResult {
   const layers = options.layers ?? [66, 128, 128, 1];
   const batchSize = options.batchSize ?? 256;
   const steps = options.steps ?? 200;
@@ -45,13 +76,13 @@ export function benchmarkTraining(options: TrainingBenchOptions = {}): TrainingB
   const x = new Float64Array(batchSize * d).map(() => rng.normal());
   const y = new Float64Array(batchSize * m).map(() => rng.normal());
   const net = new Mlp({ layers, activation: options.activation ?? 'tanh', seed });
-  const trainer = new Trainer(net, { optimizer: options.optimizer ?? 'adam', batchSize, seed });
+  const trainer = new Trainer(net, { optimizer: options.optimizer ?? 'adam', batchSize, seed, threads: options.threads ?? 1 });
   try {
     trainer.fit(x, y, batchSize, { epochs: warmup });
-    const t0 = performance.now();
+    const c0 = cpuMs(), t0 = performance.now();
     trainer.fit(x, y, batchSize, { epochs: steps });
-    const ms = (performance.now() - t0) / steps;
-    return { backend: backendName() ?? 'unknown', layers, batchSize, steps, stepsPerSecond: 1000 / ms, msPerStep: ms };
+    const ms = (performance.now() - t0) / steps, cpu = (cpuMs() - c0) / steps;
+    return { backend: backendName() ?? 'unknown', engine: trainer.engine, layers, batchSize, steps, stepsPerSecond: 1000 / ms, msPerStep: ms, ...(Number.isFinite(cpu) ? { stepsPerCpuSecond: 1000 / cpu } : {}) };
   } finally {
     trainer.dispose();
     net.dispose();
@@ -64,13 +95,18 @@ export interface InferenceBenchOptions {
   activation?: Activation;
   /** Points per call; default 16384 (evaluated by Mlp in chunks of 4096). */
   points?: number;
+  /** Rows per predict / inputGrad chunk (Mlp's batchSize); default 4096. */
+  batchSize?: number;
   /** Timed calls; default 10 (after one untimed call). */
   repeats?: number;
   seed?: number;
+  /** As TrainingBenchOptions.engine. */
+  engine?: 'fused' | 'tfjs';
 }
 
 export interface InferenceBenchResult {
   backend: string;
+  engine: 'fused' | 'tfjs';
   layers: number[];
   points: number;
   /** Network outputs per second (Mlp.predict, Float64Array in and out). */
@@ -82,6 +118,10 @@ export interface InferenceBenchResult {
 /** Throughput of predict and inputGrad on random inputs, as used by chi evaluation and saliency. */
 export function benchmarkInference(options: InferenceBenchOptions = {}): InferenceBenchResult {
   requireBackend('benchmarkInference');
+  return withEngine(options.engine, () => inferenceThroughput(options));
+}
+
+function inferenceThroughput(options: InferenceBenchOptions): InferenceBenchResult {
   const layers = options.layers ?? [66, 128, 128, 1];
   const n = options.points ?? 16384;
   const repeats = options.repeats ?? 10;
@@ -97,10 +137,11 @@ export function benchmarkInference(options: InferenceBenchOptions = {}): Inferen
   try {
     return {
       backend: backendName() ?? 'unknown',
+      engine: fusedActive() ? 'fused' : 'tfjs',
       layers,
       points: n,
-      predictPointsPerSecond: time(() => net.predict(x, n)),
-      inputGradPointsPerSecond: time(() => net.inputGrad(x, n)),
+      predictPointsPerSecond: time(() => net.predict(x, n, options.batchSize ?? 4096)),
+      inputGradPointsPerSecond: time(() => net.inputGrad(x, n, { batchSize: options.batchSize ?? 4096 })),
     };
   } finally {
     net.dispose();

@@ -22,6 +22,13 @@ export interface BuiltinLoss {
   checkTargets?(y: ArrayLike<number>, n: number, targetDim: number): void;
   /** One-line formula for docs and error messages. */
   formula: string;
+  /**
+   * The same loss on plain arrays, for the fused kernels (lib/nn/fused.ts): for the rows of `pred`
+   * [rows][outputDim] and `target` [rows][targetDim], returns their summed loss divided by the batch size
+   * b (the batch mean when the rows are the whole batch; a part of it when a batch is split between
+   * threads) and writes its gradient dLoss/dpred to `grad`.
+   */
+  valueAndGrad(pred: Float32Array, target: Float32Array, b: number, grad: Float32Array): number;
 }
 
 /** Squared error summed over outputs, averaged over the batch (plain MSE for one output). */
@@ -41,12 +48,26 @@ export const bernoulliNllLoss: LossFn = (pred, target) => {
   return tf.div(tf.sum(l), pred.shape[0]) as TF.Scalar;
 };
 
+/** log(1 + e^x) without overflow. */
+function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+
 const BUILTIN: Record<LossName, BuiltinLoss> = {
   mse: {
     name: 'mse',
     fn: mseLoss,
     targetDim: (m) => m,
     formula: 'mean over samples of sum over outputs (net(x) - y)^2',
+    valueAndGrad: (pred, target, b, grad) => {
+      let s = 0;
+      for (let i = 0; i < pred.length; i++) {
+        const r = Math.fround(pred[i] - target[i]);
+        s += r * r;
+        grad[i] = (2 * r) / b;
+      }
+      return s / b;
+    },
   },
   'bernoulli-nll': {
     name: 'bernoulli-nll',
@@ -64,6 +85,17 @@ const BUILTIN: Record<LossName, BuiltinLoss> = {
       }
     },
     formula: 'mean over shooting points of n_A softplus(q) + n_B softplus(-q), targets [n_A, n_B]',
+    valueAndGrad: (pred, target, b, grad) => {
+      let s = 0;
+      for (let i = 0; i < pred.length; i++) {
+        const q = pred[i], nA = target[2 * i], nB = target[2 * i + 1];
+        s += nA * softplus(q) + nB * softplus(-q);
+        // d/dq: n_A sigmoid(q) - n_B sigmoid(-q)
+        const sq = 1 / (1 + Math.exp(-q));
+        grad[i] = (nA * sq - nB * (1 - sq)) / b;
+      }
+      return s / b;
+    },
   },
 };
 

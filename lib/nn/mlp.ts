@@ -2,7 +2,9 @@ import type * as TF from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { Rng } from '../dynamics/rng.js';
-import { nextSeed, requireBackend, tf } from './backend.js';
+import { fusedActive, nextSeed, requireBackend, tf } from './backend.js';
+import type { FusedNet } from './fused.js';
+import { fusedNetFor, loadWeights } from './fused-train.js';
 
 /** Element-wise activations available for hidden and output layers. */
 export type Activation = 'linear' | 'tanh' | 'sigmoid' | 'selu' | 'relu' | 'elu' | 'softplus' | 'swish';
@@ -187,6 +189,7 @@ export class Mlp {
   private readonly shift?: TF.Tensor;
   private readonly invScale?: TF.Tensor;
   private disposed = false;
+  private fusedEngine?: FusedNet; // predict / inputGrad on the fused kernels (backend.ts, fusedActive)
 
   constructor(config: MlpConfig, weights?: { kernel: ArrayLike<number>; bias: ArrayLike<number> }[]) {
     requireBackend('Mlp');
@@ -280,6 +283,15 @@ export class Mlp {
     if (o.dropoutSeed !== undefined && (!Number.isInteger(o.dropoutSeed) || o.dropoutSeed < 0)) throw new RangeError(`Mlp.predict: dropoutSeed must be a non-negative integer, got ${o.dropoutSeed}`);
     checkInputs('Mlp.predict', x, n, d);
     const out = new Float64Array(n * m);
+    const eng = o.dropoutSeed === undefined ? this.fused() : undefined;
+    if (eng) {
+      for (let s = 0; s < n; s += batchSize) {
+        const b = Math.min(n, s + batchSize) - s;
+        eng.setInput(x, b, s);
+        out.set(eng.forward(b), s * m);
+      }
+      return out;
+    }
     for (let s = 0; s < n; s += batchSize) {
       const e = Math.min(n, s + batchSize);
       const xs = Float32Array.from({ length: (e - s) * d }, (_, i) => x[s * d + i]);
@@ -303,6 +315,19 @@ export class Mlp {
     if (!Number.isInteger(k) || k < 0 || k >= m) throw new RangeError(`Mlp.inputGrad: output must be an integer in [0, ${m}), got ${k}`);
     checkInputs('Mlp.inputGrad', x, n, d);
     const out = new Float64Array(n * d);
+    const eng = this.fused();
+    if (eng) {
+      for (let s = 0; s < n; s += batchSize) {
+        const b = Math.min(n, s + batchSize) - s;
+        eng.setInput(x, b, s);
+        eng.forward(b);
+        const dy = eng.outputGradView(b);
+        dy.fill(0);
+        for (let i = 0; i < b; i++) dy[i * m + k] = 1;
+        out.set(eng.backward(b, false, true)!, s * d);
+      }
+      return out;
+    }
     const mask = m > 1 ? tf.tidy(() => tf.oneHot(k, m).toFloat().reshape([1, m])) : undefined;
     // Rows are independent, so the gradient of the summed output gives every row's own gradient.
     const f = (xt: TF.Tensor) => {
@@ -322,6 +347,14 @@ export class Mlp {
       mask?.dispose();
     }
     return out;
+  }
+
+  /** The fused-kernel engine holding the current weights, or undefined when the fused path is off. */
+  private fused(): FusedNet | undefined {
+    if (!fusedActive()) return undefined;
+    this.fusedEngine ??= fusedNetFor(this);
+    loadWeights(this, this.fusedEngine); // the tfjs variables own the weights (a Trainer may have moved them)
+    return this.fusedEngine;
   }
 
   /** Current weights as float32 arrays (copies). */
@@ -365,6 +398,7 @@ export class Mlp {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.fusedEngine = undefined;
     for (const v of this.variables) v.dispose();
     this.shift?.dispose();
     this.invScale?.dispose();

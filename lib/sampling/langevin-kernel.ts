@@ -1,6 +1,6 @@
 import type { Potential } from '../systems/potential.js';
 import { BAOAB, EulerMaruyama } from '../dynamics/langevin.js';
-import { BondConstraints } from '../dynamics/constraints.js';
+import { BondConstraints, type Constraints } from '../dynamics/constraints.js';
 import type { Rng } from '../dynamics/rng.js';
 import { instantiate, type ModuleRef } from './module-ref.js';
 import type { TaskKernel } from './runner.js';
@@ -11,8 +11,11 @@ export type IntegratorSpec =
       kind: 'baoab'; dt: number; kT: number; friction: number;
       /** Default: the system's atom masses when it is a molecule (has massesPerCoordinate()), else 1. */
       masses?: number | Float64Array;
-      /** 'h-bonds': constrain bonds to hydrogen (molecules; SHAKE/RATTLE), for 2 fs steps. */
-      bondConstraints?: 'none' | 'h-bonds';
+      /**
+       * 'h-bonds': constrain bonds to hydrogen (molecules; SHAKE/RATTLE), for 2 fs steps. 'system': the
+       * constraints the system comes with (a solvated system's SHAKE for X-H bonds and SETTLE for waters).
+       */
+      bondConstraints?: 'none' | 'h-bonds' | 'system';
       /** Relative SHAKE/RATTLE tolerance (default BondConstraints' 1e-10). */
       constraintTolerance?: number;
     }
@@ -76,18 +79,23 @@ export interface TrajectoryResult {
  * when the potential is a force field and no masses are given, and H-bond constraints on request
  * (returned too, so that start structures can be put on the constraint surface).
  */
-export function buildIntegrator(potential: Potential, spec: IntegratorSpec): { integrator: BAOAB | EulerMaruyama; constraints?: BondConstraints } {
+export function buildIntegrator(potential: Potential, spec: IntegratorSpec, systemConstraints?: Constraints): { integrator: BAOAB | EulerMaruyama; constraints?: Constraints } {
   if (spec.kind === 'euler-maruyama') return { integrator: new EulerMaruyama(potential, spec) };
   if (spec.kind !== 'baoab') throw new TypeError(`langevinKernel: unknown integrator kind ${(spec as { kind: string }).kind}`);
-  let constraints: BondConstraints | undefined;
+  let constraints: Constraints | undefined;
   const bc = spec.bondConstraints ?? 'none';
-  if (bc !== 'none') {
-    if (bc !== 'h-bonds') throw new TypeError(`langevinKernel: unknown bondConstraints "${bc}" (use 'none' or 'h-bonds')`);
+  if (bc === 'system') {
+    if (!systemConstraints) throw new TypeError(`langevinKernel: bondConstraints 'system' needs a system that comes with constraints (e.g. loadShippedSolvatedSystem), but ${potential.name} has none`);
+    constraints = systemConstraints;
+  } else if (bc !== 'none') {
+    if (bc !== 'h-bonds') throw new TypeError(`langevinKernel: unknown bondConstraints "${bc}" (use 'none', 'h-bonds' or 'system')`);
     if (!isMolecular(potential)) throw new TypeError(`langevinKernel: bondConstraints 'h-bonds' needs a molecular force field, but ${potential.name} has no hydrogen bonds`);
     const hb = potential.hydrogenBonds;
     constraints = new BondConstraints(hb.pairs, hb.lengths, potential.masses, { tolerance: spec.constraintTolerance });
   }
-  const masses = spec.masses ?? (isMolecular(potential) ? potential.massesPerCoordinate() : undefined);
+  // atom masses for any force field (a PeriodicForceField has them but keeps its bonds in .bonded)
+  const perCoordinate = (potential as Partial<MolecularPotential>).massesPerCoordinate;
+  const masses = spec.masses ?? (typeof perCoordinate === 'function' ? perCoordinate.call(potential) : undefined);
   return { integrator: new BAOAB(potential, { dt: spec.dt, kT: spec.kT, friction: spec.friction, masses, constraints }), constraints };
 }
 
@@ -96,7 +104,7 @@ export function buildIntegrator(potential: Potential, spec: IntegratorSpec): { i
  * Build with a ModuleRef `{module: <lib/index.ts>, export: 'langevinKernel', args: [config]}`.
  */
 export async function langevinKernel(config: LangevinKernelConfig): Promise<TaskKernel<TrajectoryTask, TrajectoryResult>> {
-  const built = await instantiate<Potential | { forceField: Potential }>(config.system);
+  const built = await instantiate<Potential | { forceField: Potential; constraints?: Constraints }>(config.system);
   const potential: Potential = 'forceField' in built && built.forceField ? built.forceField : (built as Potential);
   if (typeof potential.forces !== 'function' || !Number.isInteger(potential.dim)) {
     throw new TypeError(`langevinKernel: the system ModuleRef ${JSON.stringify(config.system.export)} built neither a Potential nor an object with a forceField`);
@@ -104,7 +112,7 @@ export async function langevinKernel(config: LangevinKernelConfig): Promise<Task
   const A = config.states?.A ? await instantiate<StatePredicate>(config.states.A) : undefined;
   const B = config.states?.B ? await instantiate<StatePredicate>(config.states.B) : undefined;
   const spec = config.integrator;
-  const { integrator: integ, constraints } = buildIntegrator(potential, spec);
+  const { integrator: integ, constraints } = buildIntegrator(potential, spec, 'forceField' in built ? built.constraints : undefined);
   const dim = potential.dim;
 
   return (task: TrajectoryTask, rng: Rng): TrajectoryResult => {

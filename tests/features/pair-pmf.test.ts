@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { pairPmf, pmfWell, pmfBarrier } from '../../lib/features/pair-pmf.js';
-import { ALANINE_DIPEPTIDE_WATER_BASINS, assignBasins } from '../../lib/features/ramachandran.js';
 
 // A two-well pair potential u(r) (kJ/mol): wells at 0.23 and 0.50 nm (contact and solvent-separated,
 // as for Li-Cl), barrier between; g(r) = exp(-u / kT) is its exact Boltzmann RDF at infinite dilution.
@@ -41,17 +40,6 @@ test('pairPmf: unsampled bins are +Infinity (skipped by pmfWell, an infinite bar
   assert.throws(() => pmfWell([0.1, 0.2, 0.2], [1, 2, 3], [0, 1]), /r must increase/);
   assert.throws(() => pmfWell(r, w, [0.5, 0.4]), /window \[0.5, 0.4\] nm is empty/);
   assert.throws(() => pmfBarrier(r, w, 3, 4), /need bins/);
-});
-
-test('water basins of alanine dipeptide: alpha_R and PII/beta split phi < 0 by psi, alpha_L takes phi > 0 with |psi| < 120', () => {
-  const phi: number[] = [], psi: number[] = [];
-  for (let p = -179.5; p < 180; p += 1) for (let q = -179.5; q < 180; q += 1) { phi.push(p); psi.push(q); }
-  const lab = assignBasins(phi, psi, ALANINE_DIPEPTIDE_WATER_BASINS);
-  for (let k = 0; k < lab.length; k++) {
-    const want = phi[k] < 0 ? (psi[k] >= -120 && psi[k] < 50 ? 0 : 1) : psi[k] >= -120 && psi[k] < 120 ? 2 : -1;
-    if (lab[k] !== want) assert.unreachable(`(${phi[k]}, ${psi[k]}) labelled ${lab[k]}, want ${want}`);
-  }
-  assert.equal(Array.from(assignBasins([-65, -70, -150, 60, 60], [-40, 145, 160, 40, 170], ALANINE_DIPEPTIDE_WATER_BASINS)), [0, 1, 1, 2, -1]);
 });
 
 test.run();

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { initBackend, numTensors, Mlp, Trainer, TrainingDivergedError, train, mseLoss, bernoulliNllLoss } from '../../lib/nn/index.js';
+import { initBackend, numTensors, Mlp, Trainer, TrainingDivergedError, train, mseLoss, bernoulliNllLoss, setFusedKernels } from '../../lib/nn/index.js';
 import { Rng } from '../../lib/dynamics/rng.js';
 
 test.before(async () => {
@@ -168,6 +168,17 @@ test("'bernoulli-nll' equals the float64 likelihood, stays finite for large |q|,
 });
 
 test('built-in losses passed as functions train identically to their names (custom-loss path)', () => {
+  // Bit-for-bit on one engine: tfjs ops for both (a named loss would otherwise run on the fused kernels,
+  // which agree with tfjs to float32 rounding only; tests/nn/fused.test.ts compares the two engines).
+  setFusedKernels(false);
+  try {
+    builtinsEqualCustom();
+  } finally {
+    setFusedKernels(true);
+  }
+});
+
+function builtinsEqualCustom(): void {
   const rng = new Rng(4);
   const n = 40;
   const x = Float64Array.from({ length: n }, () => rng.uniform(-1, 1));
@@ -182,7 +193,7 @@ test('built-in losses passed as functions train identically to their names (cust
     a.dispose();
     b.dispose();
   }
-});
+}
 
 test('training on synthetic two-way shots recovers a known logistic committor', () => {
   // p_B(x) = sigmoid(q*(x)), q*(x) = 3 x0 - 2 x1 + 0.5; each shooting point gets two independent shots.

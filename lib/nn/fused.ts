@@ -25,8 +25,24 @@ import { NN_KERNELS_RELAXED_WASM_BASE64, NN_KERNELS_WASM_BASE64 } from './nn-ker
  * sums taken in a different order.
  */
 
+/**
+ * The parts of the WebAssembly global used here, typed locally: the notebook kernel (tslab) compiles
+ * with the ES2022 library and no DOM types, where `WebAssembly` is a namespace of types without a value
+ * or `Memory`, so `WebAssembly.validate(...)` failed to compile every notebook that imports the library.
+ */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  compile(bytes: Uint8Array): Promise<WebAssembly.Module>;
+  Instance: new (module: WebAssembly.Module, imports: object) => { exports: object };
+}
+const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 interface KernelExports {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   heapBase(): number;
   gemm(a: number, rs: number, ps: number, b: number, c: number, bias: number, n: number, k: number, m: number, accumulate: number): void;
   transpose(src: number, dst: number, n: number, m: number): void;
@@ -58,7 +74,7 @@ function decodeBase64(s: string): Uint8Array {
 
 /** Whether this engine validates the relaxed-SIMD build, enabling V8's flag for it on Node 20. */
 async function relaxedSupported(bytes: Uint8Array): Promise<boolean> {
-  if (WebAssembly.validate(bytes)) return true;
+  if (Wasm.validate(bytes)) return true;
   const node = typeof process !== 'undefined' ? process.versions?.node : undefined;
   if (!node || Number(node.split('.')[0]) !== 20) return false;
   try {
@@ -67,7 +83,7 @@ async function relaxedSupported(bytes: Uint8Array): Promise<boolean> {
   } catch {
     return false;
   }
-  return WebAssembly.validate(bytes);
+  return Wasm.validate(bytes);
 }
 
 /**
@@ -81,10 +97,10 @@ export async function loadFusedKernels(options: { relaxedSimd?: boolean } = {}):
   try {
     const relaxed = decodeBase64(NN_KERNELS_RELAXED_WASM_BASE64);
     if (options.relaxedSimd !== false && (await relaxedSupported(relaxed))) {
-      compiled = await WebAssembly.compile(relaxed);
+      compiled = await Wasm.compile(relaxed);
       variant = 'relaxed-simd';
     } else {
-      compiled = await WebAssembly.compile(decodeBase64(NN_KERNELS_WASM_BASE64));
+      compiled = await Wasm.compile(decodeBase64(NN_KERNELS_WASM_BASE64));
       variant = 'simd';
     }
     return true;
@@ -119,7 +135,7 @@ export function fusedKernelsLoaded(): boolean {
 /** A fresh instance of the kernels with its own memory (one per network engine / worker). */
 function instantiate(): KernelExports {
   if (!compiled) throw new Error(`rarelab/nn: the fused kernels are not loaded${loadError ? ` (${loadError.message})` : ''}; call \`await initBackend()\` first`);
-  return new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
+  return new Wasm.Instance(compiled, {}).exports as unknown as KernelExports;
 }
 
 export interface FusedNetConfig {

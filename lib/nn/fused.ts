@@ -1,3 +1,4 @@
+/// <reference lib="dom" /> // WebAssembly types: tslab compiles notebooks without the DOM lib
 import { NN_KERNELS_RELAXED_WASM_BASE64, NN_KERNELS_WASM_BASE64 } from './nn-kernels.wasm.js';
 
 /**

@@ -5,7 +5,8 @@ Hydrogens are left to `gmx pdb2gmx`, which places them from the force field's .h
 geometry only has to be sane enough for pdb2gmx and the minimiser. Bond lengths and angles are the
 Engh & Huber (1991) averages; backbone torsions are an extended (beta) conformation, omega = 180.
 
-Usage: python3 build_peptides.py OUTDIR   -> OUTDIR/ace-ala-nme.pdb, OUTDIR/vgvapg.pdb
+Usage: python3 build_peptides.py OUTDIR   -> OUTDIR/ace-ala-nme.pdb, OUTDIR/vgvapg.pdb, OUTDIR/ace-vgvapg-nme.pdb
+(the last is VGVAPG with neutral ACE/NME caps instead of charged termini)
 """
 import math
 import sys
@@ -129,3 +130,5 @@ if __name__ == '__main__':
     n = [p for (res, r, an, p) in atoms if res == 'PRO' and an == 'N'][0]
     print('PRO CD-N distance (A):', round(math.dist(cd, n), 3), file=sys.stderr)
     write_pdb(f'{out}/vgvapg.pdb', atoms, 'VGVAPG heavy atoms, ideal geometry')
+    capped = build(['ACE', 'VAL', 'GLY', 'VAL', 'ALA', 'PRO', 'GLY', 'NME'])
+    write_pdb(f'{out}/ace-vgvapg-nme.pdb', capped, 'ACE-VGVAPG-NME heavy atoms, ideal geometry')

@@ -9,7 +9,8 @@
 #   <system>/reference.json          per-term energies: GROMACS (gmx_d and gmx mdrun -rerun, gmx energy)
 #                                    and OpenMM (GromacsTopFile, NoCutoff, Reference platform), mdtraj phi/psi
 # Needs Debian's gromacs (2022), python3-simtk (OpenMM 7.7) and python3-mdtraj.
-# Usage: bash data/make-reference.sh          (from anywhere; takes about a minute)
+# Usage: bash data/make-reference.sh [SYSTEM...]   (from anywhere; about a minute for all three)
+#        SYSTEM: alanine-dipeptide, vgvapg, vgvapg-capped (default: all)
 set -euo pipefail
 cd "$(dirname "$0")"
 DATA=$PWD
@@ -56,6 +57,11 @@ build() {
   "$PY" make_reference.py reference "$D" "$W/energy-gmx_d.xvg" "$W/energy-gmx.xvg"
 }
 
-build alanine-dipeptide ace-ala-nme.pdb
-build vgvapg vgvapg.pdb
-"$PY" make_reference.py dcd "$DATA/alanine-dipeptide"
+declare -A PDB=([alanine-dipeptide]=ace-ala-nme.pdb [vgvapg]=vgvapg.pdb [vgvapg-capped]=ace-vgvapg-nme.pdb)
+SYSTEMS=("$@")
+[ ${#SYSTEMS[@]} -eq 0 ] && SYSTEMS=(alanine-dipeptide vgvapg vgvapg-capped)
+for s in "${SYSTEMS[@]}"; do
+  [ -n "${PDB[$s]:-}" ] || { echo "make-reference.sh: unknown system $s (known: ${!PDB[*]})" >&2; exit 1; }
+  build "$s" "${PDB[$s]}"
+  if [ "$s" = alanine-dipeptide ]; then "$PY" make_reference.py dcd "$DATA/alanine-dipeptide"; fi
+done

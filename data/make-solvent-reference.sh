@@ -15,6 +15,7 @@ cp "$W/water.gro" "$D/tip3p-box/conf.gro"
 cp "$W/water.top" "$D/tip3p-box/topol.top"
 /usr/bin/python3 "$D/solvent_reference.py" frames "$D/tip3p-box" conf.gro 0.005 0.02
 /usr/bin/python3 "$D/solvent_reference.py" reference "$D/tip3p-box" 2
+/usr/bin/python3 "$D/solvent_reference.py" shift "$D/tip3p-box"
 
 # --- tip3p-nacl: the same box with two waters replaced by Na+ and Cl- (gmx genion, seed 1)
 mkdir -p "$D/tip3p-nacl"
@@ -50,6 +51,7 @@ cp "$D/alanine-dipeptide/posre.itp" "$D/alanine-dipeptide-tip3p/posre.itp"
 /usr/bin/python3 "$D/equilibrate_solvent.py" "$D/alanine-dipeptide-tip3p" 20 10
 /usr/bin/python3 "$D/solvent_reference.py" frames "$D/alanine-dipeptide-tip3p" equilibrated.gro 0.005 0.02
 /usr/bin/python3 "$D/solvent_reference.py" reference "$D/alanine-dipeptide-tip3p" 2
+/usr/bin/python3 "$D/solvent_reference.py" shift "$D/alanine-dipeptide-tip3p"
 
 # --- licl-1m: the AIMMD paper's 1 M LiCl (37 Li+, 37 Cl-, 2104 TIP3P) with Joung-Cheatham ions
 # (data/licl-1m/ions-jc-tip3p.itp; GROMACS's amber99sb-ildn ions.itp has parm99 Li/Cl instead). gmx

@@ -53,3 +53,4 @@ export * from './dynamics/nve.js';
 export * from './systems/four-well.js';
 export * from './stats/total-variation.js';
 export * from './solvent/water.js';
+export * from './features/dihedral-series.js';

@@ -7,8 +7,9 @@
  *
  * Storage: records r = 0 .. count - 1, each an atom a = recordAtom[r], a lattice shift S (nm,
  * recordShift[3 r ..]) and partners b = pairs[recordStart[r] .. recordStart[r + 1]), meaning the pair
- * (a, b) at displacement d = x_a - x_b - S; each pair and image appears once. An atom has one record
- * per distinct shift among its partners (1 to 8 typically), so the inner loops are long.
+ * (a, b) at displacement d = x_a - x_b - S; each pair and image appears once. An atom has a record for
+ * the partners in its own cluster and one per distinct shift among the others (1 to 8 typically; more
+ * only for molecules broken across the box), so the inner loops are long.
  *
  * The build searches candidates cluster by cluster, in the manner of GROMACS's cluster pair search
  * (Páll & Hess, Comput. Phys. Commun. 184, 2641 (2013)) with clusters of consecutive atoms of one
@@ -54,11 +55,12 @@ export class NeighborList {
   // per-cluster scratch of the build: candidate clusters J and their shifts (in box lengths)
   private candJ = new Int32Array(64); // J, or -1 - J when atom pairs must be checked
   private candCode = new Float64Array(64); // shift k as kx B^2 + ky B + kz
-  // per-atom scratch of the build: partners within reach, their shift code, its index among the
-  // atom's distinct shifts; the distinct shift codes and their partner counts
-  private tmpB = new Int32Array(256);
+  private candJ2 = new Int32Array(64); // scratch of sortCandidates
+  private candCode2 = new Float64Array(64);
+  private candKey = new Int32Array(64);
+  // per-atom scratch of the build: the shift codes of its partners; the distinct shift codes of a
+  // cluster's candidates and their counts (sortCandidates)
   private tmpCode = new Float64Array(256);
-  private tmpS = new Int32Array(256);
   private readonly shiftCode = new Float64Array(64);
   private readonly shiftCount = new Int32Array(64);
   private readonly xc: Float64Array;
@@ -184,15 +186,14 @@ export class NeighborList {
       dx -= kx * Lx;
       dy -= ky * Ly;
       dz -= kz * Lz;
-      if (rr < half) {
-        // the common case: only the nearest image can be within reach (and no image of I itself)
-        const d2 = dx * dx + dy * dy + dz * dz;
-        if (d2 < rr2) m = this.addCandidate(m, J, kx, ky, kz, Math.sqrt(d2) + rad[I] + rad[J] < rl);
-        continue;
-      }
+      const d2 = dx * dx + dy * dy + dz * dz;
+      if (J !== I && d2 < rr2) m = this.addCandidate(m, J, kx, ky, kz, Math.sqrt(d2) + rad[I] + rad[J] < rl);
+      // another image can be within reach only along an axis where the nearest one is farther than L - rr
+      if (rr < half || (Math.abs(dx) <= Lx - rr && Math.abs(dy) <= Ly - rr && Math.abs(dz) <= Lz - rr)) continue;
       for (let sx = Math.ceil((-rr - dx) / Lx); sx * Lx + dx < rr; sx++) {
         for (let sy = Math.ceil((-rr - dy) / Ly); sy * Ly + dy < rr; sy++) {
           for (let sz = Math.ceil((-rr - dz) / Lz); sz * Lz + dz < rr; sz++) {
+            if (sx === 0 && sy === 0 && sz === 0) continue; // the nearest image, above
             const ex = dx + sx * Lx, ey = dy + sy * Ly, ez = dz + sz * Lz;
             if (ex * ex + ey * ey + ez * ez >= rr2) continue;
             // an image of I itself: one of each pair of opposite shifts (k > 0 lexicographically)
@@ -216,6 +217,44 @@ export class NeighborList {
     return m + 1;
   }
 
+  /** Orders the first m candidates by shift code (a stable counting sort over the few distinct shifts); returns m. */
+  private sortCandidates(m: number): number {
+    const cj = this.candJ, cc = this.candCode, keys = this.shiftCode, cnt = this.shiftCount;
+    if (this.candJ2.length < cj.length) {
+      this.candJ2 = new Int32Array(cj.length);
+      this.candCode2 = new Float64Array(cj.length);
+    }
+    const oj = this.candJ2, oc = this.candCode2, which = this.candKey.length < m ? (this.candKey = new Int32Array(2 * m)) : this.candKey;
+    let nk = 0;
+    for (let c = 0; c < m; c++) {
+      let k = 0;
+      while (k < nk && keys[k] !== cc[c]) k++;
+      if (k === nk) {
+        if (nk === keys.length) throw new Error('NeighborList: more than 64 distinct image shifts for one cluster; the box is far too small for the cut-off');
+        keys[nk] = cc[c];
+        cnt[nk++] = 0;
+      }
+      which[c] = k;
+      cnt[k]++;
+    }
+    for (let k = 0, start = 0; k < nk; k++) {
+      const c = cnt[k];
+      cnt[k] = start;
+      start += c;
+    }
+    for (let c = 0; c < m; c++) {
+      const at = cnt[which[c]]++;
+      oj[at] = cj[c];
+      oc[at] = cc[c];
+    }
+    // the sorted copies become the candidate arrays (the old ones are the next scratch)
+    this.candJ2 = cj;
+    this.candCode2 = cc;
+    this.candJ = oj;
+    this.candCode = oc;
+    return m;
+  }
+
   private build(x: Float64Array, o: number, L: Float64Array): void {
     const n = this.nAtoms, cs = this.clusterStart, img = this.image, mark = this.mark, exS = this.exStart, exJ = this.exJ;
     this.boxRef.set(L);
@@ -233,23 +272,21 @@ export class NeighborList {
     const rl = this.cutoff + this.buffer, rl2 = rl * rl;
     let nRec = 0, np = 0;
     for (let I = 0; I < this.nClusters; I++) {
-      // the cluster itself (pairs b > a, no shift) and the clusters within reach
-      const nCand = this.candidates(I, rl, L);
+      // the clusters within reach, ordered by shift so that each atom's partners come in runs of one
+      // shift: a run is a record (one per distinct shift unless molecules are broken across the box)
+      const nCand = this.sortCandidates(this.candidates(I, rl, L));
       const candJ = this.candJ, candCode = this.candCode, a1 = cs[I + 1];
-      if (this.tmpB.length < (nCand + 1) * CLUSTER_SIZE) {
-        const size = 2 * (nCand + 1) * CLUSTER_SIZE;
-        this.tmpB = new Int32Array(size);
-        this.tmpCode = new Float64Array(size);
-        this.tmpS = new Int32Array(size);
-      }
-      const tb = this.tmpB, code = this.tmpCode;
+      if (this.tmpCode.length < (nCand + 1) * CLUSTER_SIZE) this.tmpCode = new Float64Array(2 * (nCand + 1) * CLUSTER_SIZE);
+      if (this.pairs.length < np + (a1 - cs[I]) * (nCand + 1) * CLUSTER_SIZE) this.pairs = grow(this.pairs, np, np + (a1 - cs[I]) * (nCand + 1) * CLUSTER_SIZE);
+      const code = this.tmpCode, pairs = this.pairs;
       for (let a = cs[I]; a < a1; a++) {
         for (let e = exS[a]; e < exS[a + 1]; e++) mark[exJ[e]] = a;
         const xa = xc[3 * a], ya = xc[3 * a + 1], za = xc[3 * a + 2], ca = imgCode[a];
         let m = 0;
+        // partners b > a of its own cluster, then those of the candidates
         for (let b = a + 1; b < a1; b++) {
           if (mark[b] === a) continue;
-          tb[m] = b;
+          pairs[np + m] = b;
           code[m++] = ca - imgCode[b];
         }
         for (let c = 0; c < nCand; c++) {
@@ -258,7 +295,7 @@ export class NeighborList {
           if (cj >= 0) {
             for (let b = cs[cj]; b < cs[cj + 1]; b++) {
               if (mark[b] === a || b === a) continue;
-              tb[m] = b;
+              pairs[np + m] = b;
               code[m++] = cc - imgCode[b];
             }
             continue;
@@ -269,48 +306,29 @@ export class NeighborList {
           for (let b = cs[J]; b < cs[J + 1]; b++) {
             const dx = sx - xc[3 * b], dy = sy - xc[3 * b + 1], dz = sz - xc[3 * b + 2];
             if (dx * dx + dy * dy + dz * dz >= rl2 || mark[b] === a || b === a) continue;
-            tb[m] = b;
+            pairs[np + m] = b;
             code[m++] = cc - imgCode[b];
           }
         }
-        // one record per distinct shift (counting sort of the partners by shift)
-        const sc = this.shiftCode, cnt = this.shiftCount;
-        let nS = 0, last = -1, lastCode = NaN;
-        for (let p = 0; p < m; p++) {
-          const cp = code[p];
-          if (cp !== lastCode) {
-            last = 0;
-            while (last < nS && sc[last] !== cp) last++;
-            if (last === nS) {
-              if (nS === sc.length) throw new Error('NeighborList: more than 64 distinct image shifts for one atom; the box is far too small for the cut-off');
-              sc[nS] = cp;
-              cnt[nS++] = 0;
-            }
-            lastCode = cp;
+        // one record per run of equal shifts
+        for (let p = 0; p < m; ) {
+          const k = code[p];
+          let q = p + 1;
+          while (q < m && code[q] === k) q++;
+          if (nRec + 1 >= this.recordAtom.length) {
+            this.recordAtom = grow(this.recordAtom, nRec);
+            this.recordShift = grow(this.recordShift, 3 * nRec);
+            this.recordStart = grow(this.recordStart, nRec + 1);
           }
-          this.tmpS[p] = last;
-          cnt[last]++;
+          const kx = Math.round(k / SHIFT_BASE2), ky = Math.round((k - kx * SHIFT_BASE2) / SHIFT_BASE);
+          this.recordAtom[nRec] = a;
+          this.recordShift[3 * nRec] = kx * Lx;
+          this.recordShift[3 * nRec + 1] = ky * Ly;
+          this.recordShift[3 * nRec + 2] = (k - kx * SHIFT_BASE2 - ky * SHIFT_BASE) * Lz;
+          this.recordStart[nRec++] = np + p;
+          p = q;
         }
-        if (np + m > this.pairs.length) this.pairs = grow(this.pairs, np, np + m);
-        if (nRec + nS >= this.recordAtom.length) {
-          this.recordAtom = grow(this.recordAtom, nRec, nRec + nS + 1);
-          this.recordShift = grow(this.recordShift, 3 * nRec, 3 * (nRec + nS + 1));
-          this.recordStart = grow(this.recordStart, nRec + 1, nRec + nS + 2);
-        }
-        for (let s = 0; s < nS; s++) {
-          const k = sc[s], kx = Math.round(k / SHIFT_BASE2), ky = Math.round((k - kx * SHIFT_BASE2) / SHIFT_BASE);
-          this.recordAtom[nRec + s] = a;
-          this.recordShift[3 * (nRec + s)] = kx * Lx;
-          this.recordShift[3 * (nRec + s) + 1] = ky * Ly;
-          this.recordShift[3 * (nRec + s) + 2] = (k - kx * SHIFT_BASE2 - ky * SHIFT_BASE) * Lz;
-          this.recordStart[nRec + s] = np;
-          const c = cnt[s];
-          cnt[s] = np;
-          np += c;
-        }
-        const ts = this.tmpS, pairs = this.pairs;
-        for (let p = 0; p < m; p++) pairs[cnt[ts[p]]++] = tb[p];
-        nRec += nS;
+        np += m;
       }
     }
     this.recordStart[nRec] = np;

@@ -95,11 +95,11 @@ export function loadMolecularSystem(topPath: string, structurePath: string, opti
 }
 
 /** Systems shipped in data/ (amber99sb-ildn, vacuum, minimised). */
-export const SHIPPED_SYSTEMS = ['alanine-dipeptide', 'vgvapg'] as const;
+export const SHIPPED_SYSTEMS = ['alanine-dipeptide', 'vgvapg', 'vgvapg-capped'] as const;
 
 /**
  * A shipped system from data/<name>/ (topol.top + minimised.gro): 'alanine-dipeptide' (ACE-ALA-NME,
- * 22 atoms) or 'vgvapg' (zwitterionic VGVAPG, 73 atoms).
+ * 22 atoms), 'vgvapg' (zwitterionic VGVAPG, 73 atoms) or 'vgvapg-capped' (ACE-VGVAPG-NME, neutral, 82 atoms).
  */
 export function loadShippedSystem(name: (typeof SHIPPED_SYSTEMS)[number] | string, options: ForceFieldOptions = {}): MolecularSystem {
   const dir = join(libraryRoot() ?? projectRoot(), 'data', name);

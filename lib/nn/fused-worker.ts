@@ -1,5 +1,5 @@
 import { workerData } from 'node:worker_threads';
-import { FusedNet, useCompiledKernels, type FusedNetConfig } from './fused.js';
+import { FusedNet, useCompiledKernels, type FusedNetConfig, type WasmModule } from './fused.js';
 import { builtinLoss, type LossName } from './losses.js';
 
 /**
@@ -10,7 +10,7 @@ import { builtinLoss, type LossName } from './losses.js';
  * blocks in Atomics.wait for the worker (Node only: a browser page's main thread may not block).
  */
 export interface WorkerInit {
-  kernels: { module: WebAssembly.Module; variant: 'relaxed-simd' | 'simd' };
+  kernels: { module: WasmModule; variant: 'relaxed-simd' | 'simd' };
   net: FusedNetConfig;
   loss: LossName;
   size: number;

@@ -1,6 +1,17 @@
 import { NN_KERNELS_RELAXED_WASM_BASE64, NN_KERNELS_WASM_BASE64 } from './nn-kernels.wasm.js';
 
 /**
+ * The parts of the WebAssembly JS API used here, typed locally: tslab compiles notebooks with TypeScript
+ * 5.0's ES2022 library and no DOM types, where the global `WebAssembly` namespace has no Memory, Module,
+ * Instance, validate or compile, so naming them failed every notebook at its first cell.
+ */
+export interface WasmModule { readonly __wasmModule?: never }
+interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+const WA = (globalThis as unknown as {
+  WebAssembly: { validate(bytes: Uint8Array): boolean; compile(bytes: Uint8Array): Promise<WasmModule>; Instance: new (module: WasmModule, imports: object) => { exports: unknown } };
+}).WebAssembly;
+
+/**
  * Fused dense-network kernels: rarelab's own WebAssembly (SIMD) forward pass, backward pass and optimiser
  * update for an Mlp, used instead of tfjs ops when the tfjs backend is wasm or cpu (see backend.ts,
  * `fusedActive`). Built from wasm/nn-kernels.ts (AssemblyScript) by `npm run build:wasm`; the binary is
@@ -26,7 +37,7 @@ import { NN_KERNELS_RELAXED_WASM_BASE64, NN_KERNELS_WASM_BASE64 } from './nn-ker
  */
 
 interface KernelExports {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   heapBase(): number;
   gemm(a: number, rs: number, ps: number, b: number, c: number, bias: number, n: number, k: number, m: number, accumulate: number): void;
   transpose(src: number, dst: number, n: number, m: number): void;
@@ -44,7 +55,7 @@ interface KernelExports {
 export const ACTIVATION_CODES = { linear: 0, tanh: 1, sigmoid: 2, selu: 3, relu: 4, elu: 5, softplus: 6, swish: 7 } as const;
 export type FusedActivation = keyof typeof ACTIVATION_CODES;
 
-let compiled: WebAssembly.Module | undefined;
+let compiled: WasmModule | undefined;
 let variant: 'relaxed-simd' | 'simd' | undefined;
 let loadError: Error | undefined;
 
@@ -58,7 +69,7 @@ function decodeBase64(s: string): Uint8Array {
 
 /** Whether this engine validates the relaxed-SIMD build, enabling V8's flag for it on Node 20. */
 async function relaxedSupported(bytes: Uint8Array): Promise<boolean> {
-  if (WebAssembly.validate(bytes)) return true;
+  if (WA.validate(bytes)) return true;
   const node = typeof process !== 'undefined' ? process.versions?.node : undefined;
   if (!node || Number(node.split('.')[0]) !== 20) return false;
   try {
@@ -67,7 +78,7 @@ async function relaxedSupported(bytes: Uint8Array): Promise<boolean> {
   } catch {
     return false;
   }
-  return WebAssembly.validate(bytes);
+  return WA.validate(bytes);
 }
 
 /**
@@ -81,10 +92,10 @@ export async function loadFusedKernels(options: { relaxedSimd?: boolean } = {}):
   try {
     const relaxed = decodeBase64(NN_KERNELS_RELAXED_WASM_BASE64);
     if (options.relaxedSimd !== false && (await relaxedSupported(relaxed))) {
-      compiled = await WebAssembly.compile(relaxed);
+      compiled = await WA.compile(relaxed);
       variant = 'relaxed-simd';
     } else {
-      compiled = await WebAssembly.compile(decodeBase64(NN_KERNELS_WASM_BASE64));
+      compiled = await WA.compile(decodeBase64(NN_KERNELS_WASM_BASE64));
       variant = 'simd';
     }
     return true;
@@ -95,13 +106,13 @@ export async function loadFusedKernels(options: { relaxedSimd?: boolean } = {}):
 }
 
 /** The compiled kernel module and its build, to hand to a worker thread (see lib/nn/fused-worker.ts). */
-export function compiledKernels(): { module: WebAssembly.Module; variant: 'relaxed-simd' | 'simd' } {
+export function compiledKernels(): { module: WasmModule; variant: 'relaxed-simd' | 'simd' } {
   if (!compiled || !variant) throw new Error('rarelab/nn: the fused kernels are not loaded; call `await initBackend()` first');
   return { module: compiled, variant };
 }
 
 /** In a worker: uses the module compiled by the parent thread (so both run the very same code). */
-export function useCompiledKernels(module: WebAssembly.Module, build: 'relaxed-simd' | 'simd'): void {
+export function useCompiledKernels(module: WasmModule, build: 'relaxed-simd' | 'simd'): void {
   compiled = module;
   variant = build;
 }
@@ -119,7 +130,7 @@ export function fusedKernelsLoaded(): boolean {
 /** A fresh instance of the kernels with its own memory (one per network engine / worker). */
 function instantiate(): KernelExports {
   if (!compiled) throw new Error(`rarelab/nn: the fused kernels are not loaded${loadError ? ` (${loadError.message})` : ''}; call \`await initBackend()\` first`);
-  return new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
+  return new WA.Instance(compiled, {}).exports as unknown as KernelExports;
 }
 
 export interface FusedNetConfig {

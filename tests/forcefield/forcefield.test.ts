@@ -6,7 +6,7 @@ import { ForceField, readTopology, readGro, parseTopology, ENERGY_TERMS, coordin
 import { projectRoot } from '../../lib/project/root.js';
 
 const DATA = join(projectRoot(), 'data');
-const SYSTEMS = ['alanine-dipeptide', 'vgvapg'];
+const SYSTEMS = ['alanine-dipeptide', 'vgvapg', 'vgvapg-capped'];
 const ref = (s: string) => JSON.parse(readFileSync(join(DATA, s, 'reference.json'), 'utf8'));
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 

@@ -117,6 +117,29 @@ test('neighbour list: every non-excluded pair within the cut-off (minimum image,
   }
 });
 
+test("real-space kernels: WebAssembly SIMD ('wasm', the default here) and JavaScript ('js') give the same energies (1e-13) and forces (1e-13 of the largest) on alanine dipeptide + 543 TIP3P frames", () => {
+  const dir = join(DATA, 'alanine-dipeptide-tip3p');
+  const top = readTopology(join(dir, 'topol.top'));
+  const frames = readGro(join(dir, 'frames.gro'));
+  const wasm = new PeriodicForceField(top, { box: frames.boxes[0]! });
+  const js = new PeriodicForceField(top, { box: frames.boxes[0]!, realSpaceKernel: 'js' });
+  assert.is(wasm.realSpaceKernel, 'wasm');
+  assert.is(js.realSpaceKernel, 'js');
+  for (const x0 of frames.frames) {
+    const x = Float64Array.from(x0), fw = new Float64Array(x.length), fj = new Float64Array(x.length), ew = new Float64Array(1), ej = new Float64Array(1);
+    wasm.forces(x, fw, 1, ew);
+    js.forces(x, fj, 1, ej);
+    assert.ok(Math.abs(ew[0] - ej[0]) < 1e-13 * Math.abs(ej[0]), `energy ${ew[0]} vs ${ej[0]}`);
+    let fmax = 0, dmax = 0;
+    for (let i = 0; i < x.length; i++) {
+      fmax = Math.max(fmax, Math.abs(fj[i]));
+      dmax = Math.max(dmax, Math.abs(fw[i] - fj[i]));
+    }
+    assert.ok(dmax < 1e-13 * fmax, `forces differ by ${dmax} of ${fmax}`);
+  }
+  assert.throws(() => new PeriodicForceField(top, { box: frames.boxes[0]!, realSpaceKernel: 'simd' as 'js' }), /realSpaceKernel must be 'wasm' or 'js', got 'simd'/);
+});
+
 test('bad input: box smaller than twice the cut-off, triclinic box, water without [ settles ], net charge (warning), overlapping atoms', () => {
   assert.throws(() => new PeriodicForceField(water, { box: [2.2, 1.9, 2.2] }), (e: Error) => e instanceof PeriodicBoxError && /box \(2.2000 x 1.9000 x 2.2000 nm\) is smaller than twice the cut-off \(2 x 1 nm\)/.test(e.message));
   assert.throws(() => new PeriodicForceField(water, { box: [2.2, 0, 0, 0.5, 2.2, 0, 0, 0, 2.2] }), /triclinic boxes are not supported/);

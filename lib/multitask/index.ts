@@ -3,3 +3,5 @@ export * from './weights.js';
 export * from './losses.js';
 export * from './model.js';
 export * from './train.js';
+export * from './data.js';
+export * from './five-d.js';

@@ -152,6 +152,28 @@ export class MultitaskModel {
     return { xi, probabilities, labels, energies };
   }
 
+  /** The heads evaluated on given latent points xi [n][latentDim] (e.g. a grid for maps of Fig. 4): probabilities and energies (eV). */
+  headsOnLatent(xi: ArrayLike<number>, n: number): { probabilities?: Float64Array; energies?: Float64Array } {
+    const c = this.config;
+    checkInputs('MultitaskModel.headsOnLatent', xi, n, c.latentDim);
+    let probabilities: Float64Array | undefined, energies: Float64Array | undefined;
+    if (this.classifier) {
+      const logits = this.classifier.predict(xi, n);
+      probabilities = new Float64Array(n * c.nClasses);
+      for (let i = 0; i < n; i++) {
+        let mx = -Infinity, z = 0;
+        for (let k = 0; k < c.nClasses; k++) mx = Math.max(mx, logits[i * c.nClasses + k]);
+        for (let k = 0; k < c.nClasses; k++) z += Math.exp(logits[i * c.nClasses + k] - mx);
+        for (let k = 0; k < c.nClasses; k++) probabilities[i * c.nClasses + k] = Math.exp(logits[i * c.nClasses + k] - mx) / z;
+      }
+    }
+    if (this.pep) {
+      const { mean, std } = c.energyScale;
+      energies = this.pep.predict(xi, n).map((v) => v * std + mean);
+    }
+    return { probabilities, energies };
+  }
+
   toJSON(): MultitaskJson {
     return { format: 'rarelab.multitask', version: 1, config: JSON.parse(JSON.stringify(this.config)), encoder: this.encoder.toJSON(), classifier: this.classifier?.toJSON(), pep: this.pep?.toJSON(), decoder: this.decoder?.toJSON() };
   }

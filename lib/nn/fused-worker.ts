@@ -1,3 +1,4 @@
+/// <reference lib="dom" /> // WebAssembly types: tslab compiles notebooks without the DOM lib
 import { workerData } from 'node:worker_threads';
 import { FusedNet, useCompiledKernels, type FusedNetConfig, type WasmModule } from './fused.js';
 import { builtinLoss, type LossName } from './losses.js';

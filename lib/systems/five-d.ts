@@ -170,3 +170,19 @@ export function reducedBall(centre: ArrayLike<number>, radius: number): (x: Arra
     return (xt - cx) ** 2 + (yt - cy) ** 2 <= r2;
   };
 }
+
+/** (x~, y~) of a 5-D configuration with the Jacobian (a CoordinateMap of lib/enhanced, for path CVs). */
+export const fiveDReducedMap = Object.freeze({
+  inputDim: 5,
+  outputDim: 2,
+  map(x: Float64Array, o: number, z: Float64Array, jac?: Float64Array): void {
+    const [xt, yt] = reducedCoordinates(x, o);
+    z[0] = xt;
+    z[1] = yt;
+    if (jac) {
+      jac.fill(0);
+      if (xt > 0) { jac[0] = x[o] / xt; jac[1] = x[o + 1] / xt; jac[4] = (X5_WEIGHT * x[o + 4]) / xt; }
+      if (yt > 0) { jac[7] = x[o + 2] / yt; jac[8] = x[o + 3] / yt; }
+    }
+  },
+});

@@ -89,8 +89,12 @@ export class TwoWayShooting {
     return v;
   }
 
-  /** One shooting move from `path` (the last accepted transition path). */
-  async step(path: Path, rule: SelectionRule, rng: Rng): Promise<{ path: Path; record: ShotRecord }> {
+  /**
+   * One shooting move from `path` (the last accepted transition path). Also returns the trial path (the
+   * backward half reversed, then the forward half, accepted or not) and the index of x_sp in it, whose
+   * halves are relaxation trajectories (the multitask CV learner's training data, lib/multitask).
+   */
+  async step(path: Path, rule: SelectionRule, rng: Rng): Promise<{ path: Path; record: ShotRecord; trial: Path; shootingIndex: number }> {
     const { dim } = path;
     const wOld = this.weights(path, rule);
     let total = 0;
@@ -127,6 +131,6 @@ export class TwoWayShooting {
     }
     const accepted = transition && rng.next() < pAccept;
     const record: ShotRecord = { move: this.moves++, xsp, nA, nB, transition, accepted, pAccept, trialFrames: trial.nFrames, steps: fwd.steps + bwd.steps };
-    return { path: accepted ? trial : path, record };
+    return { path: accepted ? trial : path, record, trial, shootingIndex: nb - 1 };
   }
 }

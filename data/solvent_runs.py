@@ -15,10 +15,14 @@ with 1 thread (the machine is shared).
       and written into the JSON; a test checks they agree) and their K = 5 block averages as
       lib/stats/block-average.ts computes them.
 
-  solvent_runs.py ions DIR PS
+  solvent_runs.py ions DIR PS [HOT_PS]
       LiCl: the Li+ and Cl- positions (nm) every 0.1 ps for PS ps -> DIR/openmm-nvt-ions-<PS>ps.dcd
       (mdtraj DCD, float32, Angstrom, with the constant box) and DIR/openmm-nvt-ions-<PS>ps.json
       (which atoms, box, settings). rarelab computes the Li-Cl g(r) and potential of mean force from it.
+      With HOT_PS, the run first spends HOT_PS ps at 400 K (the temperature at which the AIMMD paper
+      generated its initial LiCl transition paths by plain MD, Methods G), printing the shortest Li-Cl
+      distance every ps, then switches the thermostat to 300 K and records PS ps; files are then named
+      openmm-nvt-ions-<PS>ps-after-<HOT_PS>ps-400K.*.
 
 Must be run with the Debian python (/usr/bin/python3: openmm 7.7, mdtraj); nice -n 10.
 """
@@ -119,13 +123,28 @@ def alanine(d, ps):
     print(path, json.dumps(pops), '%.2f ns/day' % out['nsPerDay'])
 
 
-def ions(d, ps):
+def min_licl(x, li, cl, box):
+    d = x[li][:, None, :] - x[cl][None, :, :]
+    d -= np.round(d / box) * box
+    return float(np.sqrt((d ** 2).sum(-1)).min())
+
+
+def ions(d, ps, hot_ps=0.0):
     import mdtraj
     names = atom_names(os.path.join(d, 'equilibrated.gro'))
     li = [i for i, (res, _) in enumerate(names) if res == 'LI']
     cl = [i for i, (res, _) in enumerate(names) if res == 'CL']
     sel = li + cl
     ctx, integ, settings, unit = simulation(d)
+    if hot_ps > 0:
+        integ.setTemperature(400 * unit.kelvin)
+        box = np.array(settings['box'])
+        for k in range(int(round(hot_ps))):
+            integ.step(500)
+            x = ctx.getState(getPositions=True).getPositions(asNumpy=True).value_in_unit(unit.nanometer)
+            print('400 K, %d ps: shortest Li-Cl distance %.3f nm' % (k + 1, min_licl(x, li, cl, box)), flush=True)
+        integ.setTemperature(300 * unit.kelvin)
+        settings = dict(settings, start=settings['start'] + f', then {hot_ps:g} ps at 400 K (not recorded), then 300 K')
     every = 50  # steps: 0.1 ps
     n = int(round(ps / (every * STEP_PS)))
     frames = []
@@ -135,7 +154,7 @@ def ions(d, ps):
         x = ctx.getState(getPositions=True).getPositions(asNumpy=True).value_in_unit(unit.nanometer)
         frames.append(x[sel])
         if (k + 1) % 10 == 0:
-            print('%.1f ps' % ((k + 1) * every * STEP_PS), flush=True)
+            print('%.1f ps: shortest Li-Cl distance %.3f nm' % ((k + 1) * every * STEP_PS, min_licl(x, li, cl, np.array(settings['box']))), flush=True)
     wall = time.time() - t0
     box = settings['box']
     mtop = mdtraj.Topology()
@@ -144,7 +163,7 @@ def ions(d, ps):
         res = mtop.add_residue(names[i][0], chain)
         mtop.add_atom(names[i][1], mdtraj.element.lithium if names[i][0] == 'LI' else mdtraj.element.chlorine, res)
     traj = mdtraj.Trajectory(np.array(frames), mtop, unitcell_lengths=np.tile(box, (n, 1)), unitcell_angles=np.full((n, 3), 90.0))
-    base = os.path.join(d, 'openmm-nvt-ions-%gps' % ps)
+    base = os.path.join(d, 'openmm-nvt-ions-%gps' % ps + ('-after-%gps-400K' % hot_ps if hot_ps > 0 else ''))
     traj.save_dcd(base + '.dcd')
     out = {'system': os.path.basename(os.path.normpath(d)), 'settings': dict(settings, lengthPs=ps, framesEveryPs=every * STEP_PS),
            'dcd': os.path.basename(base) + '.dcd', 'atoms': 'the Li+ then the Cl- ions of equilibrated.gro, in file order',
@@ -158,7 +177,7 @@ def ions(d, ps):
 if __name__ == '__main__':
     if len(sys.argv) == 4 and sys.argv[1] == 'alanine':
         alanine(sys.argv[2], float(sys.argv[3]))
-    elif len(sys.argv) == 4 and sys.argv[1] == 'ions':
-        ions(sys.argv[2], float(sys.argv[3]))
+    elif len(sys.argv) in (4, 5) and sys.argv[1] == 'ions':
+        ions(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]) if len(sys.argv) == 5 else 0.0)
     else:
         raise SystemExit(__doc__)

@@ -1,3 +1,4 @@
+import { decodeBase64 } from '../files/base64.js';
 import { PAIR_KERNELS_WASM_BASE64 } from './pair-kernels.wasm.js';
 import type { NeighborList } from './neighbor-list.js';
 
@@ -23,14 +24,6 @@ const WA = (globalThis as unknown as {
 }).WebAssembly;
 
 let compiled: WasmModule | null | undefined;
-
-function decodeBase64(s: string): Uint8Array {
-  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(s, 'base64'));
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 /** True when this JavaScript engine runs the kernel (WebAssembly with SIMD); compiled once, synchronously (1.5 kB). */
 export function wasmPairKernelAvailable(): boolean {

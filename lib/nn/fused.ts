@@ -1,3 +1,4 @@
+import { decodeBase64 } from '../files/base64.js';
 /// <reference lib="dom" /> // WebAssembly types: tslab compiles notebooks without the DOM lib
 import { NN_KERNELS_RELAXED_WASM_BASE64, NN_KERNELS_WASM_BASE64 } from './nn-kernels.wasm.js';
 
@@ -59,14 +60,6 @@ export type FusedActivation = keyof typeof ACTIVATION_CODES;
 let compiled: WasmModule | undefined;
 let variant: 'relaxed-simd' | 'simd' | undefined;
 let loadError: Error | undefined;
-
-function decodeBase64(s: string): Uint8Array {
-  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(s, 'base64'));
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 /** Whether this engine validates the relaxed-SIMD build, enabling V8's flag for it on Node 20. */
 async function relaxedSupported(bytes: Uint8Array): Promise<boolean> {

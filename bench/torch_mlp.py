@@ -64,13 +64,18 @@ def main():
     except ImportError:
         print(json.dumps({'error': 'PyTorch is not installed for /usr/bin/python3 (Debian package python3-torch)'}), flush=True)
         return
-    requests = [sys.argv[1:]] if len(sys.argv) > 1 else []
-    for req in requests + [line.split() for line in sys.stdin]:
-        if not req:
-            continue
-        layers, activation, batch, seconds, threads = req
-        r = measure(torch, [int(v) for v in layers.split('-')], activation, int(batch), float(seconds), int(threads))
-        print(json.dumps(r), flush=True)
+    if len(sys.argv) > 1:
+        run(torch, sys.argv[1:])
+    # readline, not `for line in sys.stdin`, which reads ahead and would wait for more requests
+    for line in iter(sys.stdin.readline, ''):
+        if line.split():
+            run(torch, line.split())
+
+
+def run(torch, req):
+    layers, activation, batch, seconds, threads = req
+    r = measure(torch, [int(v) for v in layers.split('-')], activation, int(batch), float(seconds), int(threads))
+    print(json.dumps(r), flush=True)
 
 
 if __name__ == '__main__':

@@ -43,6 +43,17 @@ export function loadWaterNptReference(): WaterNptSummary {
   };
 }
 
+/**
+ * A saved rarelab summary (scripts/water-npt.ts OUT.json; default data/tip3p-box/npt-rarelab.json, the
+ * committed 100 ps run), so a notebook can show the full-length comparison without the ~80 min run.
+ */
+export function loadWaterNptRun(file = join(projectRoot(), 'data', WATER_DIR, 'npt-rarelab.json')): WaterNptSummary {
+  if (!existsSync(file)) throw new Error(`loadWaterNptRun: no ${file}; write one with npx tsx scripts/water-npt.ts PS CHECKPOINT OUT.json`);
+  const j = JSON.parse(readFileSync(file, 'utf8'));
+  if (!j.density?.series || !j.rdf?.g) throw new Error(`loadWaterNptRun: ${file} is not a water-npt summary (no density series or g(r))`);
+  return { ...j, density: { ...j.density, series: Float64Array.from(j.density.series) }, rdf: { ...j.rdf, r: Float64Array.from(j.rdf.r), g: Float64Array.from(j.rdf.g) } };
+}
+
 /** Density and O-O g(r) with block errors from a runNpt result whose frames hold the oxygens. */
 export function summariseWaterNpt(run: NptResult, nOxygens: number, ps: number, everyPs = 0.1, engine = 'rarelab'): WaterNptSummary {
   const d = blockAverage(run.densities, (b) => b.reduce((s, v) => s + v, 0) / b.length, { blocks: WATER_BLOCKS });

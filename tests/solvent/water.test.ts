@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadWaterNptReference, summariseWaterNpt, compareWaterNpt, WATER_BLOCKS } from '../../lib/solvent/water.js';
+import { loadWaterNptReference, loadWaterNptRun, summariseWaterNpt, compareWaterNpt, WATER_BLOCKS } from '../../lib/solvent/water.js';
+import { blockAverage } from '../../lib/stats/block-average.js';
 import { projectRoot } from '../../lib/project/root.js';
 
 const file = join(projectRoot(), 'data', 'tip3p-box', 'npt-reference.json');
@@ -27,6 +28,19 @@ test('OpenMM reference: loadWaterNptReference reads data/water_reference.py outp
   const c = compareWaterNpt(ref, ref);
   assert.is(c.densityRelativeDifference, 0);
   assert.ok(c.densityWithin1Percent && c.peakRDifference === 0 && c.peakGDifference === 0);
+});
+
+test('the committed rarelab 100 ps run (data/tip3p-box/npt-rarelab.json): its summary is consistent with its own series, and it meets the issue-13 density check against OpenMM', () => {
+  const run = loadWaterNptRun(), ref = loadWaterNptReference();
+  assert.is(run.ps, 100);
+  assert.is(run.density.series.length, 1000);
+  const d = blockAverage(run.density.series, (b) => b.reduce((s, v) => s + v, 0) / b.length, { blocks: WATER_BLOCKS });
+  assert.ok(Math.abs(d.mean - run.density.mean) < 1e-9 && Math.abs(d.standardError - run.density.standardError) < 1e-9);
+  const c = compareWaterNpt(run, ref);
+  assert.ok(c.densityWithin1Percent, `density ${run.density.mean} vs ${ref.density.mean}`);
+  // first-peak position within 2 combined standard errors; height reported (0.028 ± 0.018, data/README.md)
+  assert.ok(Math.abs(c.peakRDifference) < 2 * c.peakRError, JSON.stringify(c));
+  assert.throws(() => loadWaterNptRun(join(projectRoot(), 'data', 'tip3p-box', 'nothing.json')), /no .*nothing\.json; write one with npx tsx scripts\/water-npt\.ts/);
 });
 
 test.run();
